@@ -1,0 +1,27 @@
+/** One Ajv instance for the project's own schemas (draft-07), so each schema compiles once. */
+import { Ajv, type ErrorObject } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+
+// ajv-formats ships CommonJS with a default export; under NodeNext it arrives wrapped.
+const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+
+let instance: Ajv | null = null;
+
+export function projectAjv(): Ajv {
+  if (instance) return instance;
+  instance = new Ajv({ allErrors: true, strict: true });
+  addFormats(instance);
+  // Table schemas carry the table's key; it drives the data package descriptor.
+  instance.addKeyword({ keyword: 'x-primary-key', schemaType: 'array' });
+  return instance;
+}
+
+/** `/documents/0/date` + `must match format "date"` in words a person can act on. */
+export function describeAjvError(e: ErrorObject): { field: string; problem: string } {
+  const field = e.instancePath === '' ? '(top level)' : e.instancePath.slice(1).replaceAll('/', '.');
+  let problem = e.message ?? e.keyword;
+  if (e.keyword === 'additionalProperties') problem = `has unknown property "${String(e.params['additionalProperty'])}"`;
+  if (e.keyword === 'required') problem = `is missing required property "${String(e.params['missingProperty'])}"`;
+  if (e.keyword === 'enum') problem = `must be one of ${JSON.stringify(e.params['allowedValues'])}`;
+  return { field, problem };
+}

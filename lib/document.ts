@@ -1,0 +1,121 @@
+/**
+ * The document object that travels through every stage (our form of a vfile).
+ *
+ * Units, said once for the whole code base:
+ * - `text` offsets (`start`, `end` of edits, indexes into `text`) count UTF-16 code units,
+ *   because that is how JavaScript strings index.
+ * - `raw` offsets (`rawStart`, `rawEnd`, the published `raw_start`/`raw_end`) count bytes of
+ *   the raw file as stored in `raw/`, so they address the source whatever its encoding.
+ */
+import type { OffsetMap } from './offset-map.js';
+
+export type Severity = 'info' | 'warning' | 'error';
+
+/** A message says where (one position form: raw byte range plus line/column), what rule, what. */
+export interface Message {
+  severity: Severity;
+  /** Stage that raised it. */
+  stage: string;
+  /** Stable rule id, e.g. `markdown/heading-mark`. */
+  rule: string;
+  reason: string;
+  file: string;
+  docId: string | null;
+  rawStart: number;
+  rawEnd: number;
+  /** 1-based line and column (column in code points) of rawStart in the raw file. */
+  line: number;
+  column: number;
+  found?: string;
+  expected?: string;
+}
+
+/** One change that removed, moved, joined or replaced text, kept so nothing is lost silently. */
+export interface Correction {
+  stage: string;
+  reason: string;
+  rawStart: number;
+  rawEnd: number;
+  before: string;
+  after: string;
+}
+
+/** Metadata of one logical document, as the sidecar or the text itself states it. */
+export interface DocMeta {
+  id: string;
+  title: string | null;
+  kind: string | null;
+  region: string | null;
+  scope: string | null;
+  date: string | null;
+  year: number | null;
+  speaker: string | null;
+  speakerRole: string | null;
+  event: string | null;
+  dateline: string | null;
+  sourceUrl: string | null;
+  /** Where the metadata came from: the sidecar, or inferred from the text. */
+  metaSource: 'sidecar' | 'inferred';
+}
+
+export interface Paragraph {
+  ordinal: number;
+  text: string;
+  rawStart: number;
+  rawEnd: number;
+}
+
+export interface StageRecord {
+  name: string;
+  version: string;
+}
+
+export interface Doc {
+  /** File name inside the raw folder. */
+  file: string;
+  /** The raw file's bytes, exactly as stored. */
+  raw: Uint8Array;
+  /** SHA-256 of the raw file, hex. */
+  rawSha256: string;
+  rawBytes: number;
+  /** Code points of the decoded raw file (before any normalization). */
+  rawChars: number;
+  encoding: string;
+  text: string;
+  map: OffsetMap;
+  meta: DocMeta | null;
+  messages: Message[];
+  corrections: Correction[];
+  history: StageRecord[];
+  paragraphs: Paragraph[] | null;
+  /** Rows this document contributes to each published table, by table name. */
+  rows: Record<string, TableRow[]> | null;
+}
+
+/** A row of a published table, with where in the raw file it came from (for error messages). */
+export interface TableRow {
+  values: Record<string, unknown>;
+  rawStart: number;
+}
+
+/**
+ * A stage is a named, versioned, side-effect-free function. A file-level stage may turn one
+ * document into several (splitting a newspaper page into its articles).
+ */
+export interface Stage {
+  readonly name: string;
+  /** Bump when the output for the same input changes. */
+  readonly version: string;
+  run(doc: Doc, context: StageContext): Doc | Doc[];
+}
+
+/** What a stage may read besides the document: the source's declared metadata. */
+export interface StageContext {
+  sidecar: import('./sidecar.js').Sidecar | null;
+  /** Line starts of the raw file, to turn raw byte offsets into line/column. */
+  lines: import('./raw-position.js').RawLines;
+}
+
+export function withStage(doc: Doc, stage: Stage, changes: Partial<Doc>): Doc {
+  return { ...doc, ...changes, history: [...doc.history, { name: stage.name, version: stage.version }] };
+}

@@ -1,0 +1,47 @@
+/**
+ * CSV through csv-stringify, written for the readers people use: UTF-8 with a BOM (Excel shows
+ * Chinese correctly only then; pandas and DuckDB skip it), RFC 4180 quoting and CRLF records,
+ * a header row, empty field for null, booleans as true/false (the default writes false as an
+ * empty field), ISO dates, numbers in shortest round-trip form without thousands separators.
+ */
+import { stringify } from 'csv-stringify/sync';
+import type { Table } from 'apache-arrow';
+import { columnValues } from './arrow-table.js';
+import type { TableSpec } from './table-schema.js';
+
+/**
+ * Strings pandas' read_csv turns into NaN by default. A text value equal to one of them would
+ * silently become missing, so it is refused instead.
+ */
+export const PANDAS_NA_STRINGS = new Set([
+  '', '#N/A', '#N/A N/A', '#NA', '-1.#IND', '-1.#QNAN', '-NaN', '-nan', '1.#IND', '1.#QNAN',
+  '<NA>', 'N/A', 'NA', 'NULL', 'NaN', 'None', 'n/a', 'nan', 'null',
+]);
+
+export class AmbiguousCsvValueError extends Error {}
+
+export function toCsv(spec: TableSpec, table: Table): string {
+  const columns = spec.columns.map((c) => ({ c, values: columnValues(table, c.name, c.type) }));
+  const records: Array<Array<string | null>> = [];
+  for (let i = 0; i < table.numRows; i++) {
+    records.push(
+      columns.map(({ c, values }) => {
+        const v = values[i];
+        if (v === null || v === undefined) return null;
+        if (typeof v === 'string' && c.type === 'UTF8' && PANDAS_NA_STRINGS.has(v.trim())) {
+          throw new AmbiguousCsvValueError(`table ${spec.name}, row ${i + 1}, column ${c.name}: the value "${v}" would read as missing in pandas`);
+        }
+        if (typeof v === 'number') return Number.isFinite(v) ? String(v) : (() => { throw new AmbiguousCsvValueError(`table ${spec.name}, row ${i + 1}, column ${c.name}: non-finite number ${v}`); })();
+        if (typeof v === 'boolean') return v ? 'true' : 'false';
+        return v;
+      }),
+    );
+  }
+  return stringify(records, {
+    bom: true,
+    header: true,
+    columns: spec.columns.map((c) => c.name),
+    record_delimiter: 'windows',
+    quoted_match: /^\s|\s$/u,
+  });
+}

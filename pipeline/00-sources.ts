@@ -1,0 +1,61 @@
+/**
+ * Stage 0, sources: find the raw files and their sidecars and make the initial document of each.
+ * Reading is the only input side effect in the pipeline; nothing here writes.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Doc } from '../lib/document.js';
+import { PipelineError } from '../lib/errors.js';
+import { parseSidecar, type Sidecar } from '../lib/sidecar.js';
+
+export interface Source {
+  file: string;
+  path: string;
+  sidecarName: string;
+  sidecar: Sidecar | null;
+}
+
+/** The raw folder's text files (name order) with their sidecars; a sidecar alone is an error. */
+export function listSources(rawDir: string): Source[] {
+  if (!existsSync(rawDir) || !statSync(rawDir).isDirectory()) {
+    throw new PipelineError({ file: rawDir }, 'is not a folder', 'Pass the folder that holds the .txt sources with --raw.');
+  }
+  const names = readdirSync(rawDir).sort();
+  const texts = names.filter((n) => n.endsWith('.txt'));
+  for (const n of names.filter((x) => x.endsWith('.meta.json'))) {
+    const text = n.replace(/\.meta\.json$/u, '.txt');
+    if (!texts.includes(text)) {
+      throw new PipelineError({ file: n }, `is a sidecar with no text file (${text} is missing)`, `Add ${text} or remove the sidecar.`);
+    }
+  }
+  if (texts.length === 0) {
+    throw new PipelineError({ file: rawDir }, 'holds no .txt sources', 'Put the source texts (NAME.txt, with NAME.meta.json beside each) in the folder.');
+  }
+  return texts.map((file) => {
+    const sidecarName = file.replace(/\.txt$/u, '.meta.json');
+    const sidecarPath = join(rawDir, sidecarName);
+    const sidecar = existsSync(sidecarPath) ? parseSidecar(readFileSync(sidecarPath, 'utf8'), sidecarName, file) : null;
+    return { file, path: join(rawDir, file), sidecarName, sidecar };
+  });
+}
+
+export function readSource(source: Source): Doc {
+  const raw = new Uint8Array(readFileSync(source.path));
+  return {
+    file: source.file,
+    raw,
+    rawSha256: createHash('sha256').update(raw).digest('hex'),
+    rawBytes: raw.length,
+    rawChars: 0,
+    encoding: 'unknown',
+    text: '',
+    map: { rawStart: new Int32Array(0), rawEnd: new Int32Array(0) },
+    meta: null,
+    messages: [],
+    corrections: [],
+    history: [],
+    paragraphs: null,
+    rows: null,
+  };
+}

@@ -1,0 +1,115 @@
+/**
+ * Stage 1, decode: raw bytes to text, with an offset map from every UTF-16 unit to its bytes.
+ * UTF-8 first; GB18030 when the bytes are not UTF-8 but decode cleanly as GB18030 (Chinese
+ * sources often arrive that way); otherwise fail naming the first bad byte. The BOM is kept
+ * here as U+FEFF so the next stage can log its removal.
+ */
+import type { Doc, Stage } from '../lib/document.js';
+import { withStage } from '../lib/document.js';
+import { PipelineError } from '../lib/errors.js';
+import type { OffsetMap } from '../lib/offset-map.js';
+
+/** Byte length of the UTF-8 sequence starting at i, or 0 when it is invalid. */
+function utf8SequenceLength(b: Uint8Array, i: number): number {
+  const c = b[i]!;
+  if (c < 0x80) return 1;
+  let n: number;
+  let min: number;
+  if (c >= 0xc2 && c <= 0xdf) [n, min] = [2, 0x80];
+  else if (c >= 0xe0 && c <= 0xef) [n, min] = [3, 0x800];
+  else if (c >= 0xf0 && c <= 0xf4) [n, min] = [4, 0x10000];
+  else return 0;
+  if (i + n > b.length) return 0;
+  let cp = c & (0xff >> (n + 1));
+  for (let k = 1; k < n; k++) {
+    const cc = b[i + k]!;
+    if ((cc & 0xc0) !== 0x80) return 0;
+    cp = (cp << 6) | (cc & 0x3f);
+  }
+  if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return 0;
+  return n;
+}
+
+/** Offset of the first byte that is not valid UTF-8, or -1. */
+export function firstInvalidUtf8(b: Uint8Array): number {
+  for (let i = 0; i < b.length; ) {
+    const n = utf8SequenceLength(b, i);
+    if (n === 0) return i;
+    i += n;
+  }
+  return -1;
+}
+
+/** GB18030 sequence lengths as the WHATWG decoder reads them (input already known valid). */
+function gb18030SequenceLength(b: Uint8Array, i: number): number {
+  const c = b[i]!;
+  if (c < 0x81 || c === 0xff) return 1;
+  const next = b[i + 1];
+  return next !== undefined && next >= 0x30 && next <= 0x39 ? 4 : 2;
+}
+
+function buildMap(text: string, raw: Uint8Array, seqLength: (b: Uint8Array, i: number) => number): OffsetMap {
+  const rawStart = new Int32Array(text.length);
+  const rawEnd = new Int32Array(text.length);
+  let byte = 0;
+  let unit = 0;
+  // The decoders used here yield exactly one code point per byte sequence.
+  for (const ch of text) {
+    const n = seqLength(raw, byte);
+    for (let k = 0; k < ch.length; k++) {
+      rawStart[unit + k] = byte;
+      rawEnd[unit + k] = byte + n;
+    }
+    unit += ch.length;
+    byte += n;
+  }
+  if (byte !== raw.length || unit !== text.length) throw new Error(`offset map out of step: ${byte}/${raw.length} bytes`);
+  return { rawStart, rawEnd };
+}
+
+/** Position of a byte offset as line/column, counting code points of the valid prefix. */
+function lineColumnAt(raw: Uint8Array, offset: number): { line: number; column: number } {
+  const prefix = new TextDecoder('utf-8').decode(raw.subarray(0, offset));
+  const line = prefix.split('\n').length;
+  return { line, column: [...prefix.slice(prefix.lastIndexOf('\n') + 1)].length + 1 };
+}
+
+export const decode: Stage = {
+  name: 'decode',
+  version: '1',
+  run(doc) {
+    const raw = doc.raw;
+    if (raw.length === 0 || /^[\s\uFEFF]*$/u.test(new TextDecoder('utf-8').decode(raw))) {
+      throw new PipelineError({ file: doc.file }, 'is empty (no text at all)', 'Remove the file from the raw folder or put the source text in it.');
+    }
+    const nul = raw.indexOf(0);
+    if (nul >= 0) {
+      throw new PipelineError(
+        { file: doc.file, byteOffset: nul, ...lineColumnAt(raw, nul) },
+        'looks like a binary file (NUL byte), not text',
+        'Only plain-text sources (.txt, UTF-8 or GB18030) belong in the raw folder; convert the file to text first.',
+      );
+    }
+    const bad = firstInvalidUtf8(raw);
+    if (bad < 0) {
+      const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(raw);
+      return withStage(doc, this, { text, encoding: 'utf-8', rawChars: [...text].length, map: buildMap(text, raw, utf8SequenceLength) });
+    }
+    let text: string | null = null;
+    try {
+      text = new TextDecoder('gb18030', { fatal: true }).decode(raw);
+    } catch {
+      text = null;
+    }
+    // A file that is mostly ASCII with one stray byte also "decodes" as GB18030 by luck:
+    // demand that the result read as Chinese before believing it.
+    if (text !== null && /\p{Script=Han}/u.test(text) && !/[\u0080-\u009f\ue000-\uf8ff]/u.test(text)) {
+      return withStage(doc, this, { text, encoding: 'gb18030', rawChars: [...text].length, map: buildMap(text, raw, gb18030SequenceLength) });
+    }
+    throw new PipelineError(
+      { file: doc.file, byteOffset: bad, ...lineColumnAt(raw, bad) },
+      `is not valid UTF-8 (byte 0x${raw[bad]!.toString(16).padStart(2, '0')} starts an invalid sequence) and does not decode as GB18030 either`,
+      'Re-save the file as UTF-8, or check that it was not truncated or corrupted in transfer.',
+    );
+  },
+};

@@ -1,0 +1,68 @@
+/**
+ * Stage 4, markdown: remove markdown markup that web copies of the texts carry (heading marks,
+ * bold/italic markers, link syntax, backslash escapes, horizontal rules), keeping the words.
+ * Every removal is a logged correction. Heading levels are not trusted (they are inconsistent in
+ * real sources); structure comes from the numbering in a later stage.
+ */
+import type { Stage } from '../lib/document.js';
+import { withStage } from '../lib/document.js';
+import { correctionsFrom } from '../lib/messages.js';
+import { applyEdits, type Edit } from '../lib/offset-map.js';
+
+const HEADING_MARK = /^[ \t]{0,3}(#{1,6})[ \t]+/gmu;
+const RULE_LINE = /^[ \t]*(?:-[ \t]*){3,}$|^[ \t]*(?:\*[ \t]*){3,}$|^[ \t]*(?:_[ \t]*){3,}$/gmu;
+// Emphasis markers must pair up on one line around non-blank text.
+const EMPHASIS = /(\*\*|__)(?=\S)([^\n]*?\S)\1|(?<![*\w])\*(?=[^\s*])([^\n*]*?[^\s*])\*(?!\*)/gu;
+const LINK = /\[([^\]\n]*)\]\(([^)\s]+)(?:\s+"[^"\n]*")?\)/gu;
+const ESCAPE = /\\+([!-/:-@[-`{-~])/gu;
+
+const unescape = (s: string) => s.replace(ESCAPE, '$1');
+
+export const markdown: Stage = {
+  name: 'markdown',
+  version: '1',
+  run(doc) {
+    const text = doc.text;
+    const edits: Edit[] = [];
+    // Earlier rules win where markup overlaps (a link's label may hold escapes); a mask keeps
+    // the check linear in the text length.
+    const taken = new Uint8Array(text.length);
+    const free = (s: number, e: number) => taken.subarray(s, e).every((t) => t === 0);
+    const add = (edit: Edit) => {
+      if (!free(edit.start, edit.end)) return;
+      edits.push(edit);
+      taken.fill(1, edit.start, edit.end);
+    };
+
+    for (const m of text.matchAll(LINK)) {
+      const label = unescape(m[1]!);
+      const target = m[2]!;
+      // A link whose label is its own address (escaped or not) keeps the clean address.
+      const keep = label === '' || /^https?:\/\//u.test(label) ? target : label;
+      add({ start: m.index, end: m.index + m[0].length, text: keep, reason: 'markdown/link' });
+    }
+    for (const m of text.matchAll(HEADING_MARK)) {
+      add({ start: m.index, end: m.index + m[0].length, text: '', reason: 'markdown/heading-mark' });
+    }
+    for (const m of text.matchAll(RULE_LINE)) {
+      if (m[0].length > 0) add({ start: m.index, end: m.index + m[0].length, text: '', reason: 'markdown/rule' });
+    }
+    for (const m of text.matchAll(EMPHASIS)) {
+      const marker = m[1] ?? '*';
+      const start = m.index;
+      const end = start + m[0].length;
+      if (!free(start, end)) continue;
+      add({ start, end: start + marker.length, text: '', reason: 'markdown/emphasis' });
+      add({ start: end - marker.length, end, text: '', reason: 'markdown/emphasis' });
+    }
+    for (const m of text.matchAll(ESCAPE)) {
+      add({ start: m.index, end: m.index + m[0].length, text: m[1]!, reason: 'markdown/escape' });
+    }
+    const result = applyEdits(text, doc.map, edits, doc.raw.length);
+    return withStage(doc, this, {
+      text: result.text,
+      map: result.map,
+      corrections: [...doc.corrections, ...correctionsFrom(this.name, result.applied)],
+    });
+  },
+};

@@ -1,0 +1,45 @@
+/**
+ * Stage 6, tables: the rows each document contributes to the `documents` and `paragraphs`
+ * tables. Column names here must match schemas/tables/*.schema.json; validation in publish
+ * catches any drift.
+ */
+import type { Stage, TableRow } from '../lib/document.js';
+import { withStage } from '../lib/document.js';
+
+const codePoints = (s: string) => {
+  let n = 0;
+  for (const _ of s) n++;
+  return n;
+};
+
+export const tables: Stage = {
+  name: 'tables',
+  version: '1',
+  run(doc) {
+    const meta = doc.meta;
+    const paragraphs = doc.paragraphs;
+    if (!meta || !paragraphs) throw new Error('tables stage needs metadata and paragraphs: run split-documents and paragraphs first');
+    const paragraphRows: TableRow[] = paragraphs.map((p) => ({
+      rawStart: p.rawStart,
+      values: {
+        doc_id: meta.id, ordinal: p.ordinal, text: p.text, char_count: codePoints(p.text),
+        source_file: doc.file, raw_start: p.rawStart, raw_end: p.rawEnd,
+      },
+    }));
+    const starts = paragraphs.map((p) => p.rawStart);
+    const ends = paragraphs.map((p) => p.rawEnd);
+    const rawStart = starts.length ? Math.min(...starts) : 0;
+    const rawEnd = ends.length ? Math.max(...ends) : 0;
+    const documentRow: TableRow = {
+      rawStart,
+      values: {
+        doc_id: meta.id, source_file: doc.file, title: meta.title, kind: meta.kind, region: meta.region, scope: meta.scope,
+        date: meta.date, year: meta.year, speaker: meta.speaker, speaker_role: meta.speakerRole, event: meta.event,
+        dateline: meta.dateline, source_url: meta.sourceUrl, metadata_source: meta.metaSource, encoding: doc.encoding,
+        raw_sha256: doc.rawSha256, raw_bytes: doc.rawBytes, file_chars: doc.rawChars, raw_start: rawStart, raw_end: rawEnd,
+        text_chars: paragraphs.reduce((n, p) => n + codePoints(p.text), 0), paragraph_count: paragraphs.length,
+      },
+    };
+    return withStage(doc, this, { rows: { documents: [documentRow], paragraphs: paragraphRows } });
+  },
+};

@@ -1,0 +1,94 @@
+#!/usr/bin/env node
+/** Command line: `pipeline build --raw DIR --out DIR`. See `--help`. */
+import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
+import { PipelineError } from '../lib/errors.js';
+import { build, type Progress } from './runner.js';
+
+const HELP = `Usage: npm run pipeline -- <command> [flags]
+
+Commands:
+  build            Build a release from a folder of .txt sources into an output folder.
+                   The release is written to OUT/releases/<content hash>/ and OUT/latest
+                   is switched to it in one rename; a failed build leaves both untouched.
+
+Flags for build:
+  --raw DIR        Folder of sources: NAME.txt, each with an optional NAME.meta.json
+                   sidecar (schemas/source.schema.json). Default: raw
+  --out DIR        Output folder. Default: out
+  --concurrency N  Documents processed at once. Default: the number of CPU cores.
+  --quiet          Print only warnings, errors and the summary.
+
+General:
+  -h, --help       Show this help.
+
+On a terminal, build shows progress on one line (documents done of total, current
+stage); without a terminal (CI) it prints one plain line per document.
+Exit status: 0 on success, 1 when the build fails (the message names the file,
+the position and what to do), 2 on a usage error.`;
+
+function usage(problem: string): never {
+  process.stderr.write(`${problem}\n\n${HELP}\n`);
+  process.exit(2);
+}
+
+async function main(argv: string[]): Promise<void> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        raw: { type: 'string', default: 'raw' },
+        out: { type: 'string', default: 'out' },
+        concurrency: { type: 'string' },
+        quiet: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (err) {
+    usage((err as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help || positionals.length === 0) {
+    process.stdout.write(HELP + '\n');
+    return;
+  }
+  const [command, ...rest] = positionals;
+  if (command !== 'build') usage(`Unknown command "${command}".`);
+  if (rest.length > 0) usage(`Unexpected argument "${rest[0]}".`);
+  let concurrency: number | undefined;
+  if (values.concurrency !== undefined) {
+    concurrency = Number(values.concurrency);
+    if (!Number.isInteger(concurrency) || concurrency < 1) usage('--concurrency must be a whole number of at least 1.');
+  }
+
+  const tty = process.stderr.isTTY === true;
+  const onProgress = (p: Progress) => {
+    if (values.quiet) return;
+    if (tty) process.stderr.write(`\r\x1b[K[${p.done}/${p.total}] ${p.file} ${p.stage}`);
+    else if (p.stage === 'done') process.stderr.write(`[${p.done}/${p.total}] ${p.file} done\n`);
+  };
+  const result = await build({
+    rawDir: resolve(values.raw!),
+    outDir: resolve(values.out!),
+    ...(concurrency ? { concurrency } : {}),
+    onProgress,
+  });
+  if (tty && !values.quiet) process.stderr.write('\r\x1b[K');
+  for (const m of result.messages) {
+    if (m.severity === 'info' && values.quiet) continue;
+    process.stderr.write(`${m.severity}: ${m.file}:${m.line}:${m.column} [${m.rule}] ${m.reason}${m.found ? `: "${m.found.slice(0, 60)}"` : ''}\n`);
+  }
+  const counts = result.tables.map((t) => `${t.name} ${t.rows}`).join(', ');
+  process.stdout.write(`Release ${result.version}: ${result.documents} documents; ${counts}\n  ${result.releaseDir}\n  ${result.latestDir} -> releases/${result.releaseDir.split('/').pop()}\n`);
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  if (err instanceof PipelineError) {
+    process.stderr.write(`error: ${err.message}\nThe previous release, if any, is unchanged.\n`);
+  } else {
+    process.stderr.write(`error: ${(err as Error).stack ?? String(err)}\n`);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,88 @@
+/**
+ * The runner: sources -> stages -> publish. Documents run concurrently through p-queue with
+ * bounded concurrency; the stages are pure, so order of completion never shows in the output
+ * (documents are put back in source order before publishing).
+ */
+import { availableParallelism } from 'node:os';
+import PQueue from 'p-queue';
+import type { Doc, Message, Stage, StageContext } from '../lib/document.js';
+import { PipelineError } from '../lib/errors.js';
+import { RawLines } from '../lib/raw-position.js';
+import { listSources, readSource, type Source } from './00-sources.js';
+import { decode } from './01-decode.js';
+import { unicode } from './02-unicode.js';
+import { splitDocuments } from './03-split-documents.js';
+import { markdown } from './04-markdown.js';
+import { paragraphs } from './05-paragraphs.js';
+import { tables } from './06-tables.js';
+import { publish, type PublishResult } from './07-publish.js';
+
+/** The stages in the order data flows through them. Frozen: a different pipeline is a new list. */
+export const STAGES: readonly Stage[] = Object.freeze([decode, unicode, splitDocuments, markdown, paragraphs, tables]);
+
+export interface Progress {
+  done: number;
+  total: number;
+  file: string;
+  stage: string;
+}
+
+export interface BuildOptions {
+  rawDir: string;
+  outDir: string;
+  concurrency?: number;
+  onProgress?: (p: Progress) => void;
+  /** Test hook: called between publish steps. */
+  onPublishStep?: (step: string) => void;
+  /** Test hook: called before each stage runs, with its name. */
+  onStage?: (stage: string, file: string) => void;
+}
+
+export interface BuildResult extends PublishResult {
+  documents: number;
+  messages: Message[];
+}
+
+/** Run every stage over one source. */
+export function processSource(source: Source, stages: readonly Stage[] = STAGES, onStage?: (stage: string) => void): Doc[] {
+  let docs: Doc[] = [readSource(source)];
+  const ctx: StageContext = { sidecar: source.sidecar, lines: new RawLines(docs[0]!.raw, 'utf-8') };
+  for (const stage of stages) {
+    onStage?.(stage.name);
+    const next: Doc[] = [];
+    for (const doc of docs) {
+      try {
+        const out = stage.run(doc, ctx);
+        next.push(...(Array.isArray(out) ? out : [out]));
+      } catch (err) {
+        if (err instanceof PipelineError) throw err;
+        throw new PipelineError({ file: source.file }, `stage ${stage.name} failed: ${(err as Error).message}`, 'This is a bug in the pipeline, not in the source: report it with the file attached.');
+      }
+    }
+    docs = next;
+    if (stage === decode) ctx.lines = new RawLines(docs[0]!.raw, docs[0]!.encoding);
+  }
+  return docs;
+}
+
+export async function build(options: BuildOptions): Promise<BuildResult> {
+  const sources = listSources(options.rawDir);
+  const queue = new PQueue({ concurrency: options.concurrency ?? Math.max(1, availableParallelism()) });
+  const results: Doc[][] = new Array(sources.length);
+  let done = 0;
+  await Promise.all(
+    sources.map((source, i) =>
+      queue.add(() => {
+        results[i] = processSource(source, STAGES, (stage) => {
+          options.onStage?.(stage, source.file);
+          options.onProgress?.({ done, total: sources.length, file: source.file, stage });
+        });
+        done++;
+        options.onProgress?.({ done, total: sources.length, file: source.file, stage: 'done' });
+      }),
+    ),
+  );
+  const docs = results.flat();
+  const published = await publish(docs, { outDir: options.outDir, rawDir: options.rawDir, ...(options.onPublishStep ? { onStep: options.onPublishStep } : {}) });
+  return { ...published, documents: docs.length, messages: docs.flatMap((d) => d.messages) };
+}
