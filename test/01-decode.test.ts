@@ -1,0 +1,100 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { decode, firstInvalidUtf8 } from '../pipeline/01-decode.js';
+import { unicode } from '../pipeline/02-unicode.js';
+import { readSource } from '../pipeline/00-sources.js';
+import { PipelineError } from '../lib/errors.js';
+import { RawLines } from '../lib/raw-position.js';
+import type { Doc } from '../lib/document.js';
+import { rawFolder } from './helpers.js';
+import { join } from 'node:path';
+
+function docOf(bytes: Uint8Array, file = 'case.txt'): Doc {
+  const dir = rawFolder([], { [file]: bytes });
+  return readSource({ file, path: join(dir, file), sidecarName: '', sidecar: null });
+}
+const ctx = (d: Doc) => ({ sidecar: null, lines: new RawLines(d.raw, 'utf-8') });
+const run = (d: Doc) => decode.run(d, ctx(d)) as Doc;
+
+/** Every text unit maps to raw bytes that decode (in that encoding) to the same character. */
+function assertProvenance(doc: Doc): void {
+  const dec = new TextDecoder(doc.encoding);
+  let i = 0;
+  for (const ch of doc.text) {
+    const bytes = doc.raw.subarray(doc.map.rawStart[i]!, doc.map.rawEnd[i]!);
+    assert.equal(dec.decode(bytes), ch, `unit ${i}`);
+    i += ch.length;
+  }
+}
+
+describe('decode', () => {
+  test('UTF-8 text with characters outside the BMP maps every unit to its bytes', () => {
+    const d = run(docOf(Buffer.from('山西𠀀省 GDP增长6%\n', 'utf8')));
+    assert.equal(d.encoding, 'utf-8');
+    assert.equal(d.text, '山西𠀀省 GDP增长6%\n');
+    assert.equal(d.rawChars, 13);
+    assertProvenance(d);
+    // The surrogate pair's two units both point at the 4-byte sequence.
+    assert.deepEqual([d.map.rawStart[2], d.map.rawEnd[2], d.map.rawStart[3], d.map.rawEnd[3]], [6, 10, 6, 10]);
+  });
+
+  test('GB18030 bytes decode when they are not UTF-8, with byte-exact provenance', () => {
+    const gb = Buffer.from('c9bdcef7caa1d5feb8aeb9a4d7f7b1a8b8e6a3ba323032', 'hex'); // 山西省政府工作报告：202
+    const d = run(docOf(gb));
+    assert.equal(d.encoding, 'gb18030');
+    assert.equal(d.text, '山西省政府工作报告：202');
+    assertProvenance(d);
+    assert.equal(d.map.rawStart[9], 18); // '：' is the tenth character, two bytes each before it
+  });
+
+  test('bytes that are neither UTF-8 nor GB18030 fail, naming the file and the first bad byte', () => {
+    const bad = Buffer.concat([Buffer.from('第一行\n第二行abc', 'utf8'), Buffer.from([0xff, 0xfe, 0x80])]);
+    assert.equal(firstInvalidUtf8(bad), 22);
+    assert.throws(() => run(docOf(bad, 'broken.txt')), (err: unknown) => {
+      assert.ok(err instanceof PipelineError);
+      assert.match(err.message, /^broken\.txt: line 2, column 7: byte 22: is not valid UTF-8 \(byte 0xff/u);
+      assert.match(err.message, /Re-save the file as UTF-8/u);
+      return true;
+    });
+  });
+
+  test('Windows-1252 text is not taken for GB18030', () => {
+    // "Café, naïve" as Windows-1252: 0xe9 followed by ',' is no GB18030 sequence.
+    assert.throws(() => run(docOf(Buffer.from('436166e92c206e61ef7665', 'hex'))), /line 1, column 4: byte 3: is not valid UTF-8/u);
+  });
+
+  test('an empty file fails with the file named', () => {
+    assert.throws(() => run(docOf(new Uint8Array(0), 'empty.txt')), /^PipelineError: empty\.txt: is empty/u);
+    assert.throws(() => run(docOf(Buffer.from('\uFEFF \n\n', 'utf8'), 'blank.txt')), /blank\.txt: is empty/u);
+  });
+
+  test('a binary file fails naming the NUL byte', () => {
+    const png = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
+    assert.throws(() => run(docOf(png, 'image.txt')), /image\.txt: line 3, column 1: byte 8: looks like a binary file/u);
+    assert.throws(() => run(docOf(Buffer.from('文本\u0000more', 'utf8'), 'nul.txt')), /nul\.txt: line 1, column 3: byte 6: looks like a binary file/u);
+  });
+});
+
+describe('unicode', () => {
+  const normalize = (bytes: Uint8Array) => {
+    const d = run(docOf(bytes));
+    return unicode.run(d, { sidecar: null, lines: new RawLines(d.raw, d.encoding) }) as Doc;
+  };
+
+  test('drops the BOM and logs it; CRLF and CR become LF with one summary message', () => {
+    const d = normalize(Buffer.from('\uFEFF一\r\n二\r三\n', 'utf8'));
+    assert.equal(d.text, '一\n二\n三\n');
+    assert.deepEqual(d.corrections.map((c) => [c.reason, c.rawStart, c.rawEnd, c.before, c.after]), [['unicode/bom', 0, 3, '\uFEFF', '']]);
+    assert.equal(d.messages.length, 1);
+    assert.match(d.messages[0]!.reason, /^2 CRLF or CR line endings/u);
+    // '二' still points at its own bytes after the edits before it.
+    assert.equal(d.map.rawStart[2], 8);
+  });
+
+  test('composes to NFC, logging each change with its raw range', () => {
+    // e + combining acute; CJK compatibility ideograph U+F900 (豈) composes to U+8C48.
+    const d = normalize(Buffer.from('cafe\u0301 \uF900', 'utf8'));
+    assert.equal(d.text, 'caf\u00e9 \u8c48');
+    assert.deepEqual(d.corrections.map((c) => [c.reason, c.rawStart, c.rawEnd]), [['unicode/nfc', 3, 6], ['unicode/nfc', 7, 10]]);
+  });
+});

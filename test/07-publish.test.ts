@@ -1,0 +1,248 @@
+/**
+ * The release as users read it: DuckDB, parquet-wasm (Rust arrow) and pandas open every file of a
+ * fresh build; formats agree; the descriptor is a valid Data Package; builds are reproducible.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFileSync, readdirSync, realpathSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import ajvDraft04 from 'ajv-draft-04';
+import addFormatsModule from 'ajv-formats';
+// ajv-draft-04 is CommonJS; under NodeNext its class is the namespace's default.
+const AjvDraft4 = ajvDraft04.default;
+type AjvDraft4 = InstanceType<typeof AjvDraft4>;
+import { tableFromIPC } from 'apache-arrow';
+import { readParquet } from 'parquet-wasm';
+import { projectRoot } from '../lib/paths.js';
+import { tableSpecs, type ColumnType } from '../lib/table-schema.js';
+import { duckdb, freshBuild, PYTHON } from './helpers.js';
+
+let outDir = '';
+let latest = '';
+let db: Awaited<ReturnType<typeof duckdb>>;
+
+before(async () => {
+  const result = await freshBuild();
+  outDir = result.outDir;
+  latest = realpathSync(join(outDir, 'latest'));
+  db = await duckdb();
+});
+after(() => db.close());
+
+const PARQUET_SQL_TYPE: Record<ColumnType, string> = { INT32: 'INTEGER', INT64: 'BIGINT', DOUBLE: 'DOUBLE', BOOLEAN: 'BOOLEAN', DATE: 'DATE', UTF8: 'VARCHAR' };
+// What DuckDB's CSV sniffer makes of our CSV: integers widen to BIGINT, the rest stays.
+const CSV_SQL_TYPE: Record<ColumnType, string> = { ...PARQUET_SQL_TYPE, INT32: 'BIGINT' };
+
+describe('release files', () => {
+  test('the release holds Parquet and CSV for every table, datapackage.json and SHA256SUMS', () => {
+    const expected = tableSpecs().flatMap((t) => [`${t.name}.csv`, `${t.name}.parquet`]).concat(['SHA256SUMS', 'datapackage.json']).sort();
+    assert.deepEqual(readdirSync(latest).sort(), expected);
+  });
+
+  test('SHA256SUMS lists every other file with its true hash', () => {
+    const lines = readFileSync(join(latest, 'SHA256SUMS'), 'utf8').trim().split('\n');
+    const listed = new Map(lines.map((l) => l.split('  ').reverse() as [string, string]));
+    for (const f of readdirSync(latest).filter((x) => x !== 'SHA256SUMS')) {
+      assert.equal(listed.get(f), createHash('sha256').update(readFileSync(join(latest, f))).digest('hex'), f);
+    }
+    assert.equal(listed.size, readdirSync(latest).length - 1);
+  });
+});
+
+describe('DuckDB reads every file', () => {
+  test('Parquet columns have the schema types, in schema order', async () => {
+    for (const spec of tableSpecs()) {
+      const cols = await db.all(`DESCRIBE SELECT * FROM '${join(latest, spec.name)}.parquet'`);
+      assert.deepEqual(cols.map((c) => [c['column_name'], c['column_type']]), spec.columns.map((c) => [c.name, PARQUET_SQL_TYPE[c.type]]), spec.name);
+    }
+  });
+
+  test('CSV columns sniff to the expected types, in the same order as Parquet', async () => {
+    for (const spec of tableSpecs()) {
+      const cols = await db.all(`DESCRIBE SELECT * FROM read_csv('${join(latest, spec.name)}.csv')`);
+      assert.deepEqual(cols.map((c) => [c['column_name'], c['column_type']]), spec.columns.map((c) => [c.name, CSV_SQL_TYPE[c.type]]), spec.name);
+    }
+  });
+
+  test('known columns have the types a user relies on', async () => {
+    const d = await db.all(`SELECT typeof(date) AS t, typeof(year) AS y, typeof(raw_bytes) AS b FROM '${latest}/documents.parquet' LIMIT 1`);
+    assert.deepEqual(d[0], { t: 'DATE', y: 'INTEGER', b: 'INTEGER' });
+  });
+
+  test('row counts: seven documents, and paragraphs match each document\'s paragraph_count', async () => {
+    const docs = await db.all(`SELECT count(*)::INTEGER AS n FROM '${latest}/documents.parquet'`);
+    assert.equal(docs[0]!['n'], 7);
+    const mismatch = await db.all(`
+      SELECT d.doc_id FROM '${latest}/documents.parquet' d
+      LEFT JOIN (SELECT doc_id, count(*) AS n FROM '${latest}/paragraphs.parquet' GROUP BY doc_id) p USING (doc_id)
+      WHERE coalesce(p.n, 0) <> d.paragraph_count OR d.paragraph_count = 0`);
+    assert.deepEqual(mismatch, []);
+    for (const spec of tableSpecs()) {
+      const [p, c] = await Promise.all([
+        db.all(`SELECT count(*)::INTEGER AS n FROM '${latest}/${spec.name}.parquet'`),
+        db.all(`SELECT count(*)::INTEGER AS n FROM read_csv('${latest}/${spec.name}.csv')`),
+      ]);
+      assert.equal(p[0]!['n'], c[0]!['n'], spec.name);
+    }
+  });
+
+  test('Parquet and CSV agree row for row', async () => {
+    for (const spec of tableSpecs()) {
+      const types = spec.columns.map((c) => `'${c.name}': '${PARQUET_SQL_TYPE[c.type]}'`).join(', ');
+      const csv = `read_csv('${latest}/${spec.name}.csv', header = true, columns = {${types}})`;
+      const pq = `'${latest}/${spec.name}.parquet'`;
+      for (const [a, b] of [[pq, csv], [csv, pq]]) {
+        const diff = await db.all(`SELECT count(*)::INTEGER AS n FROM (SELECT * FROM ${a} EXCEPT ALL SELECT * FROM ${b})`);
+        assert.equal(diff[0]!['n'], 0, `${spec.name}: rows of ${a} missing from ${b}`);
+      }
+    }
+  });
+
+  test('every Parquet column is SNAPPY-compressed, in DataPage V1, with statistics', async () => {
+    for (const spec of tableSpecs()) {
+      const meta = await db.all(`SELECT path_in_schema, compression, stats_null_count FROM parquet_metadata('${latest}/${spec.name}.parquet')`);
+      assert.ok(meta.length >= spec.columns.length);
+      for (const m of meta) {
+        assert.equal(m['compression'], 'SNAPPY', `${spec.name}.${String(m['path_in_schema'])}`);
+        assert.notEqual(m['stats_null_count'], null, `${spec.name}.${String(m['path_in_schema'])} has no statistics`);
+      }
+      // The page type is not in parquet_metadata; a V2 page header carries a flag V1 lacks.
+      // parquetjs-lite writes page headers as thrift; DATA_PAGE (0) vs DATA_PAGE_V2 (3) is field 1.
+      const bytes = readFileSync(join(latest, `${spec.name}.parquet`));
+      assert.equal(bytes.subarray(4, 6).toString('hex'), '1500', `${spec.name}: first page header is not DATA_PAGE`);
+    }
+  });
+
+  test('text survives: the Chinese of the first paragraph reads back exactly', async () => {
+    const rows = await db.all(`SELECT text FROM '${latest}/paragraphs.parquet' WHERE doc_id = '2021-national-lianzheng-speech-li-keqiang' AND ordinal = 1`);
+    assert.equal(rows[0]!['text'], '在国务院第四次廉政工作会议上的讲话');
+  });
+});
+
+describe('a second, independent Parquet reader (parquet-wasm, Rust arrow)', () => {
+  test('reads every Parquet file with the same values DuckDB reads from the CSV', async () => {
+    for (const spec of tableSpecs()) {
+      const arrow = tableFromIPC(readParquet(readFileSync(join(latest, `${spec.name}.parquet`))).intoIPCStream());
+      const csvRows = await db.all(`SELECT * FROM read_csv('${latest}/${spec.name}.csv', header = true, all_varchar = true)`);
+      assert.equal(arrow.numRows, csvRows.length, spec.name);
+      assert.deepEqual(arrow.schema.fields.map((f) => f.name), spec.columns.map((c) => c.name));
+      for (let i = 0; i < arrow.numRows; i++) {
+        const row = arrow.get(i)!.toJSON() as Record<string, unknown>;
+        for (const c of spec.columns) {
+          let v = row[c.name];
+          if (v !== null && v !== undefined) {
+            if (c.type === 'DATE') v = new Date(Number(v)).toISOString().slice(0, 10);
+            else v = String(v);
+          } else v = null;
+          assert.equal(v, csvRows[i]![c.name] ?? null, `${spec.name} row ${i + 1} column ${c.name}`);
+        }
+      }
+    }
+  });
+});
+
+describe('pandas reads every CSV', () => {
+  test('with the expected dtypes and the Chinese text intact', async () => {
+    const script = `
+import json, sys
+import pandas as pd
+out = {}
+for name in sys.argv[2:]:
+    df = pd.read_csv(f"{sys.argv[1]}/{name}.csv")
+    out[name] = {"columns": list(df.columns), "dtypes": {c: str(t) for c, t in df.dtypes.items()}, "rows": len(df),
+                 "first_text": df["text"].tolist() if "text" in df.columns else None,
+                 "nulls": {c: int(df[c].isna().sum()) for c in df.columns}}
+print(json.dumps(out, ensure_ascii=False))`;
+    const names = tableSpecs().map((t) => t.name);
+    const r = spawnSync(PYTHON, ['-c', script, latest, ...names], { encoding: 'utf8', maxBuffer: 64 << 20 });
+    assert.equal(r.status, 0, `pandas failed (is python3-pandas installed?): ${r.stderr}`);
+    const got = JSON.parse(r.stdout) as Record<string, { columns: string[]; dtypes: Record<string, string>; rows: number; first_text: string[] | null; nulls: Record<string, number> }>;
+    for (const spec of tableSpecs()) {
+      const g = got[spec.name]!;
+      assert.deepEqual(g.columns, spec.columns.map((c) => c.name), `${spec.name}: columns (a BOM would show in the first name)`);
+      for (const c of spec.columns) {
+        const nullable = g.nulls[c.name]! > 0;
+        const expected = c.type === 'INT32' || c.type === 'INT64' ? (nullable ? 'float64' : 'int64') : c.type === 'DOUBLE' ? 'float64' : c.type === 'BOOLEAN' ? 'bool' : 'object';
+        assert.equal(g.dtypes[c.name], expected, `${spec.name}.${c.name}`);
+        if (!c.nullable) assert.equal(g.nulls[c.name], 0, `${spec.name}.${c.name} must have no missing values`);
+      }
+      const n = await db.all(`SELECT count(*)::INTEGER AS n FROM '${latest}/${spec.name}.parquet'`);
+      assert.equal(g.rows, n[0]!['n']);
+    }
+    const texts = await db.all(`SELECT text FROM '${latest}/paragraphs.parquet'`);
+    assert.deepEqual(got['paragraphs']!.first_text, texts.map((t) => t['text']));
+  });
+});
+
+describe('datapackage.json', () => {
+  const addFormats = addFormatsModule as unknown as (ajv: AjvDraft4) => AjvDraft4;
+  const profile = (name: string) => JSON.parse(readFileSync(join(projectRoot, 'node_modules/datapackage/lib/profiles', `${name}.json`), 'utf8')) as object;
+
+  test('is a valid Tabular Data Package (Frictionless profiles, draft-04, via ajv)', () => {
+    const ajv = new AjvDraft4({ allErrors: true, strict: false });
+    addFormats(ajv);
+    ajv.addFormat('textarea', true); // a UI hint in the Frictionless profiles, not a constraint
+    const dp = JSON.parse(readFileSync(join(latest, 'datapackage.json'), 'utf8')) as { resources: unknown[] };
+    const validatePackage = ajv.compile(profile('tabular-data-package'));
+    assert.ok(validatePackage(dp), JSON.stringify(validatePackage.errors, null, 2));
+    const validateResource = ajv.compile(profile('tabular-data-resource'));
+    for (const r of dp.resources) assert.ok(validateResource(r), JSON.stringify(validateResource.errors, null, 2));
+  });
+
+  test('describes each table with the schema\'s columns, the files\' hashes, the sources and a version', () => {
+    const dp = JSON.parse(readFileSync(join(latest, 'datapackage.json'), 'utf8')) as {
+      version: string; licenses: unknown[]; sources: Array<{ path: string; 'x-sha256': string }>;
+      resources: Array<{ name: string; path: string; hash: string; schema: { fields: Array<{ name: string; type: string; description: string }> } }>;
+    };
+    assert.match(dp.version, /^\d+\.\d+\.\d+\+[0-9a-f]{16}$/u);
+    assert.ok(dp.licenses.length > 0);
+    for (const s of dp.sources) {
+      assert.equal(s['x-sha256'], createHash('sha256').update(readFileSync(join(projectRoot, s.path))).digest('hex'));
+    }
+    assert.equal(dp.sources.length, 5);
+    for (const spec of tableSpecs()) {
+      for (const name of [spec.name, `${spec.name}-parquet`]) {
+        const r = dp.resources.find((x) => x.name === name)!;
+        assert.ok(r, name);
+        assert.deepEqual(r.schema.fields.map((f) => f.name), spec.columns.map((c) => c.name));
+        assert.ok(r.schema.fields.every((f) => f.description.length > 0), `${name}: every field is described`);
+        assert.equal(r.hash, `sha256:${createHash('sha256').update(readFileSync(join(latest, r.path))).digest('hex')}`);
+      }
+    }
+  });
+});
+
+describe('reproducible', () => {
+  test('two builds of the same raw folder are byte-identical', async () => {
+    const second = await freshBuild(undefined, { concurrency: 1 });
+    const other = realpathSync(join(second.outDir, 'latest'));
+    const files = readdirSync(latest).sort();
+    assert.deepEqual(readdirSync(other).sort(), files);
+    for (const f of files) assert.ok(readFileSync(join(latest, f)).equals(readFileSync(join(other, f))), `${f} differs`);
+  });
+});
+
+describe('README snippets', () => {
+  const readme = readFileSync(join(projectRoot, 'README.md'), 'utf8');
+  const snippet = (tag: string) => {
+    const m = new RegExp(`<!-- snippet:${tag} -->\\s*\`\`\`\\w+\\n([\\s\\S]*?)\`\`\``, 'u').exec(readme);
+    assert.ok(m, `README has no ${tag} snippet`);
+    return m[1]!;
+  };
+
+  test('the DuckDB snippet runs against a fresh release and finds GDP paragraphs', async () => {
+    const sql = snippet('duckdb').replaceAll("'out/latest/", `'${outDir}/latest/`);
+    const rows = await db.all(sql);
+    assert.ok(rows.length >= 3, `only ${rows.length} rows`);
+    assert.ok(rows.every((r) => String(r['text']).includes('地区生产总值')));
+  });
+
+  test('the pandas snippet runs against a fresh release', () => {
+    const r = spawnSync(PYTHON, ['-c', snippet('pandas')], { encoding: 'utf8', cwd: join(outDir, '..') });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /2017\s+\d+/u);
+    assert.match(r.stdout, /2023\s+\d+/u);
+  });
+});

@@ -1,0 +1,58 @@
+/** Shared test helpers: fresh builds in temp folders, the CLI as a child process, readers. */
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { projectRoot } from '../lib/paths.js';
+import { build, type BuildOptions, type BuildResult } from '../pipeline/runner.js';
+
+export const RAW = join(projectRoot, 'raw');
+export const SEEDS = readdirSync(RAW).filter((f) => f.endsWith('.txt')).sort();
+export const CLI = join(projectRoot, 'dist', 'pipeline', 'cli.js');
+/** Debian's python3 with python3-pandas (installed by .ci/run), not a pyenv python. */
+export const PYTHON = process.env['PANDAS_PYTHON'] ?? '/usr/bin/python3';
+
+export function tempDir(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), `cgi-${prefix}-`));
+}
+
+/** Build the release of `rawDir` into a new temp out folder. */
+export async function freshBuild(rawDir = RAW, extra: Partial<BuildOptions> = {}): Promise<BuildResult & { outDir: string }> {
+  const outDir = join(tempDir('out'), 'out');
+  const result = await build({ rawDir, outDir, ...extra });
+  return { ...result, outDir };
+}
+
+/** A raw folder holding copies of some seeds (with sidecars) plus extra files. */
+export function rawFolder(seeds: string[], extra: Record<string, string | Uint8Array> = {}): string {
+  const dir = join(tempDir('raw'), 'raw');
+  mkdirSync(dir, { recursive: true });
+  for (const s of seeds) {
+    cpSync(join(RAW, s), join(dir, s));
+    cpSync(join(RAW, s.replace(/\.txt$/u, '.meta.json')), join(dir, s.replace(/\.txt$/u, '.meta.json')));
+  }
+  for (const [name, content] of Object.entries(extra)) writeFileSync(join(dir, name), content);
+  return dir;
+}
+
+export function runCli(args: string[], env: Record<string, string> = {}): { status: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, ...env } });
+  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+export async function duckdb(): Promise<{ all: (sql: string) => Promise<Array<Record<string, unknown>>>; close: () => void }> {
+  const db = await DuckDBInstance.create(':memory:');
+  const c = await db.connect();
+  return {
+    all: async (sql) => (await c.runAndReadAll(sql)).getRowObjectsJS() as Array<Record<string, unknown>>,
+    close: () => {
+      c.closeSync();
+      db.closeSync();
+    },
+  };
+}
+
+export function readText(path: string): string {
+  return readFileSync(path, 'utf8');
+}
