@@ -12,7 +12,7 @@ import { applyEdits, type Edit } from '../lib/offset-map.js';
 const HEADING_MARK = /^[ \t]{0,3}(#{1,6})[ \t]+/gmu;
 const RULE_LINE = /^[ \t]*(?:-[ \t]*){3,}$|^[ \t]*(?:\*[ \t]*){3,}$|^[ \t]*(?:_[ \t]*){3,}$/gmu;
 // Emphasis markers must pair up on one line around non-blank text.
-const EMPHASIS = /(\*\*|__)(?=\S)([^\n]*?\S)\1|(?<![*\w])\*(?=[^\s*])([^\n*]*?[^\s*])\*(?!\*)/gu;
+const EMPHASIS = /(\*\*|__)(?=\S)([^\n]*?\S)\1|(?<![*\w\\])\*(?=[^\s*])([^\n*]*?[^\s*])\*(?!\*)/gu;
 const LINK = /\[([^\]\n]*)\]\(([^)\s]+)(?:\s+"[^"\n]*")?\)/gu;
 const ESCAPE = /\\+([!-/:-@[-`{-~])/gu;
 
@@ -36,16 +36,30 @@ export const markdown: Stage = {
 
     for (const m of text.matchAll(LINK)) {
       const label = unescape(m[1]!);
-      const target = m[2]!;
-      // A link whose label is its own address (escaped or not) keeps the clean address.
-      const keep = label === '' || /^https?:\/\//u.test(label) ? target : label;
-      add({ start: m.index, end: m.index + m[0].length, text: keep, reason: 'markdown/link' });
+      const start = m.index;
+      const end = start + m[0].length;
+      if (!free(start, end)) continue;
+      const targetStart = start + m[1]!.length + 3; // after "[label]("
+      const targetEnd = targetStart + m[2]!.length;
+      // Keep the words in place so they map to their own bytes: the label, or the address when
+      // the label is only the address again (escaped or not) or empty.
+      const keepTarget = label === '' || /^https?:\/\//u.test(label);
+      const keep: [number, number] = keepTarget ? [targetStart, targetEnd] : [start + 1, start + 1 + m[1]!.length];
+      edits.push({ start, end: keep[0], text: '', reason: 'markdown/link' });
+      edits.push({ start: keep[1], end, text: '', reason: 'markdown/link' });
+      taken.fill(1, start, keep[0]);
+      taken.fill(1, keep[1], end);
+      // An escape inside a kept label is still removed below; inside a dropped part it is gone.
     }
     for (const m of text.matchAll(HEADING_MARK)) {
       add({ start: m.index, end: m.index + m[0].length, text: '', reason: 'markdown/heading-mark' });
     }
     for (const m of text.matchAll(RULE_LINE)) {
       if (m[0].length > 0) add({ start: m.index, end: m.index + m[0].length, text: '', reason: 'markdown/rule' });
+    }
+    // Escapes before emphasis: an escaped asterisk is a character, not a marker.
+    for (const m of text.matchAll(ESCAPE)) {
+      add({ start: m.index, end: m.index + m[0].length, text: m[1]!, reason: 'markdown/escape' });
     }
     for (const m of text.matchAll(EMPHASIS)) {
       const marker = m[1] ?? '*';
@@ -54,9 +68,6 @@ export const markdown: Stage = {
       if (!free(start, end)) continue;
       add({ start, end: start + marker.length, text: '', reason: 'markdown/emphasis' });
       add({ start: end - marker.length, end, text: '', reason: 'markdown/emphasis' });
-    }
-    for (const m of text.matchAll(ESCAPE)) {
-      add({ start: m.index, end: m.index + m[0].length, text: m[1]!, reason: 'markdown/escape' });
     }
     const result = applyEdits(text, doc.map, edits, doc.raw.length);
     return withStage(doc, this, {

@@ -1,6 +1,6 @@
 /**
- * Stage 6, tables: the rows each document contributes to the `documents` and `paragraphs`
- * tables. Column names here must match schemas/tables/*.schema.json; validation in publish
+ * Stage 6, tables: the rows each document contributes to the `documents`, `paragraphs` and
+ * `corrections` tables. Column names here must match schemas/tables/*.schema.json; validation in publish
  * catches any drift.
  */
 import type { Stage, TableRow } from '../lib/document.js';
@@ -26,10 +26,19 @@ export const tables: Stage = {
         source_file: doc.file, raw_start: p.rawStart, raw_end: p.rawEnd,
       },
     }));
-    const starts = paragraphs.map((p) => p.rawStart);
-    const ends = paragraphs.map((p) => p.rawEnd);
-    const rawStart = starts.length ? Math.min(...starts) : 0;
-    const rawEnd = ends.length ? Math.max(...ends) : 0;
+    let rawStart = paragraphs.length ? Infinity : 0;
+    let rawEnd = 0;
+    for (const p of paragraphs) {
+      rawStart = Math.min(rawStart, p.rawStart);
+      rawEnd = Math.max(rawEnd, p.rawEnd);
+    }
+    const correctionRows: TableRow[] = doc.corrections.map((c, i) => ({
+      rawStart: c.rawStart,
+      values: {
+        doc_id: meta.id, seq: i + 1, stage: c.stage, reason: c.reason, source_file: doc.file,
+        raw_start: c.rawStart, raw_end: c.rawEnd, before: c.before === '' ? null : c.before, after: c.after === '' ? null : c.after,
+      },
+    }));
     const documentRow: TableRow = {
       rawStart,
       values: {
@@ -40,6 +49,6 @@ export const tables: Stage = {
         text_chars: paragraphs.reduce((n, p) => n + codePoints(p.text), 0), paragraph_count: paragraphs.length,
       },
     };
-    return withStage(doc, this, { rows: { documents: [documentRow], paragraphs: paragraphRows } });
+    return withStage(doc, this, { rows: { documents: [documentRow], paragraphs: paragraphRows, corrections: correctionRows } });
   },
 };
