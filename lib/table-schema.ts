@@ -1,6 +1,6 @@
 /**
  * Published tables, described once. Each `schemas/tables/NAME.schema.json` is a JSON Schema for
- * one row; from it alone come row validation (ajv), the Arrow and Parquet column types, the CSV
+ * one row; from it alone come row validation (ajv), the Parquet column types, the CSV
  * columns and their order, and the data package's Table Schema. Column order is the order of
  * `properties`. Type rules:
  *   integer whose minimum/maximum fit in 32 bits -> INT32, other integers -> INT64,

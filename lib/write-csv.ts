@@ -5,9 +5,7 @@
  * empty field), ISO dates, numbers in shortest round-trip form without thousands separators.
  */
 import { stringify } from 'csv-stringify/sync';
-import type { Table } from 'apache-arrow';
-import { columnValues } from './arrow-table.js';
-import type { TableSpec } from './table-schema.js';
+import type { TypedTable } from './typed-columns.js';
 
 /**
  * Strings pandas' read_csv turns into NaN by default. A text value equal to one of them would
@@ -20,15 +18,16 @@ export const PANDAS_NA_STRINGS = new Set([
 
 export class AmbiguousCsvValueError extends Error {}
 
-export function toCsv(spec: TableSpec, table: Table): string {
-  const columns = spec.columns.map((c) => ({ c, values: columnValues(table, c.name, c.type) }));
+export function toCsv(table: TypedTable): string {
+  const spec = table.spec;
+  const columns = spec.columns.map((c) => ({ c, values: table.columns.get(c.name)! }));
   const records: Array<Array<string | null>> = [];
   for (let i = 0; i < table.numRows; i++) {
     records.push(
       columns.map(({ c, values }) => {
         const v = values[i];
         if (v === null || v === undefined) return null;
-        if (typeof v === 'string' && c.type === 'UTF8' && PANDAS_NA_STRINGS.has(v.trim())) {
+        if (typeof v === 'string' && c.type === 'UTF8' && PANDAS_NA_STRINGS.has(v)) {
           throw new AmbiguousCsvValueError(`table ${spec.name}, row ${i + 1}, column ${c.name}: the value "${v}" would read as missing in pandas`);
         }
         if (typeof v === 'number') return Number.isFinite(v) ? String(v) : (() => { throw new AmbiguousCsvValueError(`table ${spec.name}, row ${i + 1}, column ${c.name}: non-finite number ${v}`); })();
@@ -42,6 +41,9 @@ export function toCsv(spec: TableSpec, table: Table): string {
     header: true,
     columns: spec.columns.map((c) => c.name),
     record_delimiter: 'windows',
-    quoted_match: /^\s|\s$/u,
+    // csv-stringify quotes a field holding the record delimiter (CRLF) but not a bare LF or CR,
+    // which every reader would take as the end of a record; leading/trailing spaces are quoted
+    // so no reader trims them.
+    quoted_match: [/[\r\n]/u, /^\s|\s$/u],
   });
 }

@@ -1,6 +1,6 @@
 /**
  * Stage 7, publish: the only stage that writes files. Validates every row against its table's
- * JSON Schema, builds typed Arrow tables, writes Parquet + CSV + datapackage.json + SHA256SUMS
+ * JSON Schema, turns rows into typed columns, writes Parquet + CSV + datapackage.json + SHA256SUMS
  * into a staging folder, then moves the finished release into place: the staging folder is
  * renamed to out/releases/<content hash>/ and the out/latest link is swapped in one rename. A
  * failure at any point leaves the previous release and out/latest untouched.
@@ -12,11 +12,11 @@ import { existsSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync, sym
 import { join } from 'node:path';
 import type { Doc, TableRow } from '../lib/document.js';
 import { describeAjvError } from '../lib/ajv.js';
-import { toArrowTable } from '../lib/arrow-table.js';
 import { descriptor } from '../lib/datapackage.js';
 import { PipelineError } from '../lib/errors.js';
 import { projectRoot } from '../lib/paths.js';
 import { tableSpecs, type TableSpec } from '../lib/table-schema.js';
+import { typedColumns } from '../lib/typed-columns.js';
 import { toCsv } from '../lib/write-csv.js';
 import { writeParquet } from '../lib/write-parquet.js';
 
@@ -99,12 +99,12 @@ export async function publish(docs: Doc[], options: PublishOptions): Promise<Pub
     const sums: Array<[string, string]> = [];
     for (const spec of specs) {
       const rows = rowsByTable.get(spec.name)!.map((r) => r.row.values);
-      const table = toArrowTable(spec, rows);
-      const csv = Buffer.from(toCsv(spec, table), 'utf8');
+      const table = typedColumns(spec, rows);
+      const csv = Buffer.from(toCsv(table), 'utf8');
       writeFileSync(join(staging, `${spec.name}.csv`), csv);
       step(`csv:${spec.name}`);
       const parquetPath = join(staging, `${spec.name}.parquet`);
-      await writeParquet(spec, table, parquetPath);
+      await writeParquet(table, parquetPath);
       step(`parquet:${spec.name}`);
       const parquetBytes = readFileSync(parquetPath);
       const entry = { spec, rows: rows.length, csvSha256: sha256(csv), parquetSha256: sha256(parquetBytes), csvBytes: csv.length, parquetBytes: parquetBytes.length };

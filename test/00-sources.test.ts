@@ -153,7 +153,13 @@ describe('sources in other encodings and without sidecars', () => {
     const db = await duckdb();
     const docs = await db.all(`SELECT title, date::VARCHAR AS date, year, kind, region FROM '${out}/latest/documents.parquet'`);
     const first = await db.all(`SELECT text, raw_start FROM '${out}/latest/paragraphs.parquet' WHERE ordinal = 1`);
+    // The removed BOM is logged, and the log keeps the character itself in both formats. (Read
+    // as hex: JavaScript's TextDecoder, which DuckDB's node binding uses, drops a leading U+FEFF.)
+    const bom = await db.all(`SELECT reason, raw_start, raw_end, hex(before) AS before, after FROM '${out}/latest/corrections.parquet'`);
+    const bomCsv = await db.all(`SELECT hex(before) AS before FROM read_csv('${out}/latest/corrections.csv')`);
     db.close();
+    assert.deepEqual(bom, [{ reason: 'unicode/bom', raw_start: 0, raw_end: 3, before: 'EFBBBF', after: null }]);
+    assert.deepEqual(bomCsv, [{ before: 'EFBBBF' }]);
     assert.deepEqual(docs, [{ title: '在全省经济工作会议上的讲话', date: '2019-12-20', year: 2019, kind: 'speech', region: null }]);
     assert.deepEqual(first, [{ text: '在全省经济工作会议上的讲话', raw_start: 3 }]);
   });
@@ -192,7 +198,7 @@ describe('CLI', () => {
     const lines = r.stderr.split('\n').filter((l) => /^\[\d+\/5\]/u.test(l));
     assert.equal(lines.length, 5);
     assert.ok(!r.stderr.includes('\r'), 'no carriage-return redraws in CI logs');
-    assert.match(r.stdout, /^Release 0\.1\.0\+[0-9a-f]{16}: 7 documents; documents 7, paragraphs \d+/u);
+    assert.match(r.stdout, /^Release 0\.1\.0\+[0-9a-f]{16}: 7 documents; corrections \d+, documents 7, paragraphs \d+/u);
   });
 
   test('a build into an empty out folder creates releases/ and the latest link', () => {
