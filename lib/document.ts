@@ -63,6 +63,17 @@ export interface Paragraph {
   text: string;
   rawStart: number;
   rawEnd: number;
+  /** Set by the structure stage. */
+  section?: string | null;
+  headingLevel?: number | null;
+  speaker?: string | null;
+}
+
+export interface DocData {
+  /** Raw byte offsets where a line marked up as a heading (markdown `#` or whole-line bold) starts. */
+  markupHeadings?: number[];
+  /** Raw byte ranges of the document's text in its file (its parts), for accounting tests. */
+  rawSpans?: Array<[number, number]>;
 }
 
 export interface StageRecord {
@@ -88,6 +99,8 @@ export interface Doc {
   corrections: Correction[];
   history: StageRecord[];
   paragraphs: Paragraph[] | null;
+  /** Facts one stage leaves for a later one (like vfile's `data`), e.g. which lines were headings. */
+  data: DocData;
   /** Rows this document contributes to each published table, by table name. */
   rows: Record<string, TableRow[]> | null;
 }
@@ -109,9 +122,34 @@ export interface Stage {
   run(doc: Doc, context: StageContext): Doc | Doc[];
 }
 
-/** What a stage may read besides the document: the source's declared metadata. */
+export interface RepairStep {
+  doc: string;
+  op: 'remove';
+  quote: string;
+  reason: string;
+  why: string;
+}
+export interface RepairFile {
+  file: string;
+  steps: RepairStep[];
+}
+export interface Erratum {
+  doc: string;
+  context: string;
+  wrong: string;
+  right: string;
+  evidence: string;
+}
+export interface ErrataFile {
+  file: string;
+  errata: Erratum[];
+}
+
+/** What a stage may read besides the document: the source's declared metadata and data files. */
 export interface StageContext {
   sidecar: import('./sidecar.js').Sidecar | null;
+  repair: RepairFile | null;
+  errata: ErrataFile | null;
   /** Line starts of the raw file, to turn raw byte offsets into line/column. */
   lines: import('./raw-position.js').RawLines;
 }

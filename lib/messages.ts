@@ -15,3 +15,32 @@ export function message(
 export function correctionsFrom(stage: string, applied: AppliedEdits['applied']): Correction[] {
   return applied.map((e) => ({ stage, reason: e.reason, rawStart: e.rawStart, rawEnd: e.rawEnd, before: e.before, after: e.text }));
 }
+
+/**
+ * Edits of one reason that fall on the same line become one correction (the line's stretch
+ * before and after), so removing the spaces of a word-segmented line is one row, not fifty.
+ */
+export function correctionsByLine(stage: string, original: string, applied: AppliedEdits['applied']): Correction[] {
+  const out: Correction[] = [];
+  let group: AppliedEdits['applied'] = [];
+  const flush = () => {
+    if (group.length === 0) return;
+    const first = group[0]!;
+    const last = group[group.length - 1]!;
+    let after = '';
+    let at = first.start;
+    for (const e of group) {
+      after += original.slice(at, e.start) + e.text;
+      at = e.end;
+    }
+    out.push({ stage, reason: first.reason, rawStart: Math.min(...group.map((g) => g.rawStart)), rawEnd: Math.max(...group.map((g) => g.rawEnd)), before: original.slice(first.start, last.end), after });
+    group = [];
+  };
+  for (const e of applied) {
+    const prev = group[group.length - 1];
+    if (prev && (prev.reason !== e.reason || original.slice(prev.end, e.start).includes('\n') || group.length >= 500)) flush();
+    group.push(e);
+  }
+  flush();
+  return out;
+}

@@ -7,14 +7,21 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Doc } from '../lib/document.js';
 import { PipelineError } from '../lib/errors.js';
+import { readJsonData } from '../lib/json-data.js';
 import { parseSidecar, type Sidecar } from '../lib/sidecar.js';
+import type { ErrataFile, RepairFile } from '../lib/document.js';
 
 export interface Source {
   file: string;
   path: string;
   sidecarName: string;
   sidecar: Sidecar | null;
+  repair: RepairFile | null;
+  errata: ErrataFile | null;
 }
+
+/** Files that may sit beside NAME.txt, each with the schema that checks it. */
+const COMPANIONS = ['.meta.json', '.repair.json', '.errata.json'] as const;
 
 /** The raw folder's text files (name order) with their sidecars; a sidecar alone is an error. */
 export function listSources(rawDir: string): Source[] {
@@ -23,8 +30,10 @@ export function listSources(rawDir: string): Source[] {
   }
   const names = readdirSync(rawDir).sort();
   const texts = names.filter((n) => n.endsWith('.txt'));
-  for (const n of names.filter((x) => x.endsWith('.meta.json'))) {
-    const text = n.replace(/\.meta\.json$/u, '.txt');
+  for (const n of names) {
+    const suffix = COMPANIONS.find((c) => n.endsWith(c));
+    if (!suffix) continue;
+    const text = n.slice(0, -suffix.length) + '.txt';
     if (!texts.includes(text)) {
       throw new PipelineError({ file: n }, `is a sidecar with no text file (${text} is missing)`, `Add ${text} or remove the sidecar.`);
     }
@@ -36,7 +45,18 @@ export function listSources(rawDir: string): Source[] {
     const sidecarName = file.replace(/\.txt$/u, '.meta.json');
     const sidecarPath = join(rawDir, sidecarName);
     const sidecar = existsSync(sidecarPath) ? parseSidecar(readFileSync(sidecarPath, 'utf8'), sidecarName, file) : null;
-    return { file, path: join(rawDir, file), sidecarName, sidecar };
+    const companion = <T extends { file: string }>(suffix: string, schema: string): T | null => {
+      const name = file.replace(/\.txt$/u, suffix);
+      if (!existsSync(join(rawDir, name))) return null;
+      const data = readJsonData<T>(join(rawDir, name), name, schema);
+      if (data.file !== file) throw new PipelineError({ file: name, field: 'file' }, `names "${data.file}" but sits beside "${file}"`, `Set "file" to "${file}".`);
+      return data;
+    };
+    return {
+      file, path: join(rawDir, file), sidecarName, sidecar,
+      repair: companion<RepairFile>('.repair.json', 'repair.schema.json'),
+      errata: companion<ErrataFile>('.errata.json', 'errata.schema.json'),
+    };
   });
 }
 
@@ -56,6 +76,7 @@ export function readSource(source: Source): Doc {
     corrections: [],
     history: [],
     paragraphs: null,
+    data: {},
     rows: null,
   };
 }

@@ -10,6 +10,7 @@ import { PipelineError } from '../lib/errors.js';
 import { idFromFileName, inferMeta } from '../lib/infer-meta.js';
 import { message } from '../lib/messages.js';
 import { assemble, rawRange } from '../lib/offset-map.js';
+import { occurrences } from '../lib/quotes.js';
 import type { SidecarDocument } from '../lib/sidecar.js';
 
 type Span = [number, number];
@@ -20,12 +21,6 @@ function metaFromSidecar(d: SidecarDocument): DocMeta {
     speaker: d.speaker, speakerRole: d.speaker_role, event: d.event, dateline: d.dateline, sourceUrl: d.source_url,
     metaSource: 'sidecar',
   };
-}
-
-function occurrences(text: string, quote: string): number[] {
-  const found: number[] = [];
-  for (let at = text.indexOf(quote); at >= 0; at = text.indexOf(quote, at + 1)) found.push(at);
-  return found;
 }
 
 function locateParts(doc: Doc, ctx: StageContext, d: SidecarDocument, index: number): Span[] {
@@ -68,7 +63,7 @@ export const splitDocuments: Stage = {
         reason: `no sidecar ${doc.file.replace(/\.txt$/u, '.meta.json')}: metadata taken from the text (title, year, region where stated), null elsewhere`,
         rawStart: 0, rawEnd: 0,
       });
-      return withStage(doc, this, { meta, messages: [...doc.messages, warning] });
+      return withStage(doc, this, { meta, messages: [...doc.messages, warning], data: { ...doc.data, rawSpans: [[0, doc.raw.length]] } });
     }
     const declared = ctx.sidecar.documents;
     const spans = declared.map((d, i) => (d.parts ? locateParts(doc, ctx, d, i) : [[0, doc.text.length] as Span]));
@@ -117,6 +112,7 @@ export const splitDocuments: Stage = {
       return withStage(doc, this, {
         ...piece,
         meta,
+        data: { ...doc.data, rawSpans: spans[i]!.map(([s, e]) => rawRange(doc.map, s, e, doc.raw.length)) },
         // What earlier stages logged for the whole file goes with the first document only,
         // so a correction is never counted twice.
         messages: [...(i === 0 ? doc.messages.map((m) => ({ ...m, docId: meta.id })) : []), ...orphanMessages[i]!],

@@ -12,13 +12,23 @@ import { listSources, readSource, type Source } from './00-sources.js';
 import { decode } from './01-decode.js';
 import { unicode } from './02-unicode.js';
 import { splitDocuments } from './03-split-documents.js';
-import { markdown } from './04-markdown.js';
-import { paragraphs } from './05-paragraphs.js';
-import { tables } from './06-tables.js';
-import { publish, type PublishResult } from './07-publish.js';
+import { repair } from './04-repair.js';
+import { markdown } from './05-markdown.js';
+import { width } from './06-width.js';
+import { spacing } from './07-spacing.js';
+import { debris } from './08-debris.js';
+import { errata } from './09-errata.js';
+import { joinLines } from './10-join-lines.js';
+import { paragraphs } from './11-paragraphs.js';
+import { structure } from './12-structure.js';
+import { ocrCheck } from './13-ocr-check.js';
+import { tables } from './14-tables.js';
+import { publish, type PublishResult } from './15-publish.js';
 
 /** The stages in the order data flows through them. Frozen: a different pipeline is a new list. */
-export const STAGES: readonly Stage[] = Object.freeze([decode, unicode, splitDocuments, markdown, paragraphs, tables]);
+export const STAGES: readonly Stage[] = Object.freeze([
+  decode, unicode, splitDocuments, repair, markdown, width, spacing, debris, errata, joinLines, paragraphs, structure, ocrCheck, tables,
+]);
 
 export interface Progress {
   done: number;
@@ -46,7 +56,7 @@ export interface BuildResult extends PublishResult {
 /** Run every stage over one source. */
 export function processSource(source: Source, stages: readonly Stage[] = STAGES, onStage?: (stage: string) => void): Doc[] {
   let docs: Doc[] = [readSource(source)];
-  const ctx: StageContext = { sidecar: source.sidecar, lines: new RawLines(docs[0]!.raw, 'utf-8') };
+  const ctx: StageContext = { sidecar: source.sidecar, repair: source.repair, errata: source.errata, lines: new RawLines(docs[0]!.raw, 'utf-8') };
   for (const stage of stages) {
     onStage?.(stage.name);
     const next: Doc[] = [];

@@ -11,9 +11,9 @@ import { join } from 'node:path';
 
 function docOf(bytes: Uint8Array, file = 'case.txt'): Doc {
   const dir = rawFolder([], { [file]: bytes });
-  return readSource({ file, path: join(dir, file), sidecarName: '', sidecar: null });
+  return readSource({ file, path: join(dir, file), sidecarName: '', sidecar: null, repair: null, errata: null });
 }
-const ctx = (d: Doc) => ({ sidecar: null, lines: new RawLines(d.raw, 'utf-8') });
+const ctx = (d: Doc) => ({ sidecar: null, repair: null, errata: null, lines: new RawLines(d.raw, 'utf-8') });
 const run = (d: Doc) => decode.run(d, ctx(d)) as Doc;
 
 /** Every text unit maps to raw bytes that decode (in that encoding) to the same character. */
@@ -78,7 +78,7 @@ describe('decode', () => {
 describe('unicode', () => {
   const normalize = (bytes: Uint8Array) => {
     const d = run(docOf(bytes));
-    return unicode.run(d, { sidecar: null, lines: new RawLines(d.raw, d.encoding) }) as Doc;
+    return unicode.run(d, { sidecar: null, repair: null, errata: null, lines: new RawLines(d.raw, d.encoding) }) as Doc;
   };
 
   test('drops the BOM and logs it; CRLF and CR become LF with one summary message', () => {

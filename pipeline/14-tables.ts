@@ -1,6 +1,6 @@
 /**
- * Stage 6, tables: the rows each document contributes to the `documents`, `paragraphs` and
- * `corrections` tables. Column names here must match schemas/tables/*.schema.json; validation in publish
+ * Stage 14, tables: the rows each document contributes to the `documents`, `paragraphs`,
+ * `corrections` and `warnings` tables. Column names here must match schemas/tables/*.schema.json; validation in publish
  * catches any drift.
  */
 import type { Stage, TableRow } from '../lib/document.js';
@@ -22,7 +22,8 @@ export const tables: Stage = {
     const paragraphRows: TableRow[] = paragraphs.map((p) => ({
       rawStart: p.rawStart,
       values: {
-        doc_id: meta.id, ordinal: p.ordinal, text: p.text, char_count: codePoints(p.text),
+        doc_id: meta.id, ordinal: p.ordinal, text: p.text, section: p.section ?? null, is_heading: (p.headingLevel ?? null) !== null,
+        heading_level: p.headingLevel ?? null, speaker: p.speaker ?? null, char_count: codePoints(p.text),
         source_file: doc.file, raw_start: p.rawStart, raw_end: p.rawEnd,
       },
     }));
@@ -49,6 +50,13 @@ export const tables: Stage = {
         text_chars: paragraphs.reduce((n, p) => n + codePoints(p.text), 0), paragraph_count: paragraphs.length,
       },
     };
-    return withStage(doc, this, { rows: { documents: [documentRow], paragraphs: paragraphRows, corrections: correctionRows } });
+    const warningRows: TableRow[] = doc.messages.map((m, i) => ({
+      rawStart: m.rawStart,
+      values: {
+        doc_id: meta.id, seq: i + 1, severity: m.severity, stage: m.stage, rule: m.rule, message: m.reason,
+        found: m.found ? m.found : null, source_file: doc.file, raw_start: m.rawStart, raw_end: m.rawEnd, line: m.line, column: m.column,
+      },
+    }));
+    return withStage(doc, this, { rows: { documents: [documentRow], paragraphs: paragraphRows, corrections: correctionRows, warnings: warningRows } });
   },
 };

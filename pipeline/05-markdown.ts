@@ -69,10 +69,17 @@ export const markdown: Stage = {
       add({ start, end: start + marker.length, text: '', reason: 'markdown/emphasis' });
       add({ start: end - marker.length, end, text: '', reason: 'markdown/emphasis' });
     }
+    // Lines marked up as headings tell the structure stage where unnumbered headings are.
+    const headings: number[] = [];
+    for (const m of text.matchAll(HEADING_MARK)) headings.push(doc.map.rawStart[m.index + m[0].length] ?? 0);
+    for (const m of text.matchAll(/^[ \t]*(\*\*|__)(?=\S)[^\n]*\S\1[ \t]*$/gmu)) {
+      headings.push(doc.map.rawStart[m.index + m[0].search(/\S/u) + m[1]!.length] ?? 0);
+    }
     const result = applyEdits(text, doc.map, edits, doc.raw.length);
     return withStage(doc, this, {
       text: result.text,
       map: result.map,
+      data: { ...doc.data, markupHeadings: [...(doc.data.markupHeadings ?? []), ...headings].sort((a, b) => a - b) },
       corrections: [...doc.corrections, ...correctionsFrom(this.name, result.applied)],
     });
   },

@@ -2,16 +2,16 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Doc } from '../lib/document.js';
 import { RawLines } from '../lib/raw-position.js';
-import { markdown } from '../pipeline/04-markdown.js';
+import { markdown } from '../pipeline/05-markdown.js';
 import { decode } from '../pipeline/01-decode.js';
 
 function run(text: string): Doc {
   const raw = Buffer.from(text, 'utf8');
   const blank: Doc = {
     file: 'case.txt', raw, rawSha256: '', rawBytes: raw.length, rawChars: 0, encoding: '', text: '',
-    map: { rawStart: new Int32Array(0), rawEnd: new Int32Array(0) }, meta: null, messages: [], corrections: [], history: [], paragraphs: null, rows: null,
+    map: { rawStart: new Int32Array(0), rawEnd: new Int32Array(0) }, meta: null, messages: [], corrections: [], history: [], paragraphs: null, data: {}, rows: null,
   };
-  const ctx = { sidecar: null, lines: new RawLines(raw, 'utf-8') };
+  const ctx = { sidecar: null, repair: null, errata: null, lines: new RawLines(raw, 'utf-8') };
   return markdown.run(decode.run(blank, ctx) as Doc, ctx) as Doc;
 }
 

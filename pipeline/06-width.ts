@@ -1,0 +1,27 @@
+/**
+ * Stage 6, width: fullwidth digits and Latin letters become ASCII (２０２１ → 2021, ＧＤＰ → GDP),
+ * and so do a fullwidth point between digits and a fullwidth percent sign after a digit, so numbers
+ * read as numbers. CJK punctuation stays CJK punctuation. Each run of changes is one correction.
+ */
+import type { Stage } from '../lib/document.js';
+import { withStage } from '../lib/document.js';
+import { correctionsByLine } from '../lib/messages.js';
+import { applyEdits, type Edit } from '../lib/offset-map.js';
+
+const FULLWIDTH_ALNUM = /[\uFF10-\uFF19\uFF21-\uFF3A\uFF41-\uFF5A]/gu;
+// After the letters and digits are ASCII: a fullwidth point or percent that belongs to a number.
+const NUMBER_PUNCT = /(?<=[0-9０-９])[．％](?=[0-9０-９])|(?<=[0-9０-９])％/gu;
+
+const toAscii = (ch: string) => String.fromCharCode(ch.charCodeAt(0) - 0xfee0);
+
+export const width: Stage = {
+  name: 'width',
+  version: '1',
+  run(doc) {
+    const edits: Edit[] = [];
+    for (const m of doc.text.matchAll(FULLWIDTH_ALNUM)) edits.push({ start: m.index, end: m.index + 1, text: toAscii(m[0]), reason: 'width/fullwidth' });
+    for (const m of doc.text.matchAll(NUMBER_PUNCT)) edits.push({ start: m.index, end: m.index + 1, text: toAscii(m[0]), reason: 'width/fullwidth' });
+    const result = applyEdits(doc.text, doc.map, edits, doc.raw.length);
+    return withStage(doc, this, { text: result.text, map: result.map, corrections: [...doc.corrections, ...correctionsByLine(this.name, doc.text, result.applied)] });
+  },
+};

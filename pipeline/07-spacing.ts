@@ -1,0 +1,52 @@
+/**
+ * Stage 7, spacing: Chinese is written without spaces, so whitespace that touches a CJK character
+ * or CJK punctuation is layout or word segmentation, not text: `2016 年` → `2016年`,
+ * `“ 一个 指引 ”` → `“一个指引”`, `— —` → `——`, `（ PPP ）` → `（PPP）`. Indentation (ideographic
+ * spaces) and trailing whitespace go too. Whitespace between two Latin words or numbers is text
+ * and stays, as one space. Changes are logged one correction per line.
+ */
+import type { Stage } from '../lib/document.js';
+import { withStage } from '../lib/document.js';
+import { CJK } from '../lib/chars.js';
+import { correctionsByLine } from '../lib/messages.js';
+import { applyEdits, type Edit } from '../lib/offset-map.js';
+
+// Whitespace other than line breaks; \s covers U+3000 and U+00A0. U+FEFF counts as space here.
+const SPACE_RUN = /[^\S\n]+|\uFEFF+/gu;
+const UNIT_AFTER_NUMBER = /^[%‰℃]/u;
+
+function charBefore(text: string, i: number): string {
+  if (i <= 0) return '';
+  const c = text.charCodeAt(i - 1);
+  return c >= 0xdc00 && c <= 0xdfff && i >= 2 ? text.slice(i - 2, i) : text[i - 1]!;
+}
+
+function charAfter(text: string, i: number): string {
+  const cp = text.codePointAt(i);
+  return cp === undefined ? '' : String.fromCodePoint(cp);
+}
+
+export function spacingEdits(text: string): Edit[] {
+  const edits: Edit[] = [];
+  for (const m of text.matchAll(SPACE_RUN)) {
+    const start = m.index;
+    const end = start + m[0].length;
+    const left = charBefore(text, start);
+    const right = charAfter(text, end);
+    if (left === '' || left === '\n') edits.push({ start, end, text: '', reason: 'spacing/indent' });
+    else if (right === '' || right === '\n') edits.push({ start, end, text: '', reason: 'spacing/trailing' });
+    else if (CJK.test(left) || CJK.test(right) || (/[0-9]/u.test(left) && UNIT_AFTER_NUMBER.test(right))) {
+      edits.push({ start, end, text: '', reason: 'spacing/cjk' });
+    } else if (m[0] !== ' ') edits.push({ start, end, text: ' ', reason: 'spacing/collapse' });
+  }
+  return edits;
+}
+
+export const spacing: Stage = {
+  name: 'spacing',
+  version: '1',
+  run(doc) {
+    const result = applyEdits(doc.text, doc.map, spacingEdits(doc.text), doc.raw.length);
+    return withStage(doc, this, { text: result.text, map: result.map, corrections: [...doc.corrections, ...correctionsByLine(this.name, doc.text, result.applied)] });
+  },
+};

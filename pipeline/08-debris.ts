@@ -1,0 +1,142 @@
+/**
+ * Stage 8, debris: what is on the page but is not the document's text. Each kind is a rule about
+ * a kind of text, not about one source:
+ * - front matter at the start (title, event line, page banner, byline, date line) and the
+ *   document's own headline and byline wherever they stand (a headline spliced into a sentence);
+ * - news datelines (新华社太原5月9日电) alone or glued to a paragraph;
+ * - page markers (（上接1版）), photo captions and credits, page credits;
+ * - lists of bare links (kept as the source URL);
+ * - duplicated fragments (环境质量方面环境质量方面，，) and doubled punctuation.
+ * Everything removed is a correction; what it says about the document fills empty metadata, and
+ * a contradiction with the sidecar is a warning.
+ */
+import type { DocMeta, Message, Stage } from '../lib/document.js';
+import { withStage } from '../lib/document.js';
+import { correctionsFrom, message } from '../lib/messages.js';
+import { applyEdits, type Edit } from '../lib/offset-map.js';
+
+const ROLE = '(?:书记|副?省长|代省长|副?市长|副?县长|区长|主席|总理|部长|主任|记者|通讯员|特约评论员|评论员)';
+const BYLINE = new RegExp(`^(?<role>[\\p{Script=Han}]{0,12}?${ROLE})?(?<name>\\p{Script=Han}{2,4})$`, 'u');
+const DATE_LINE = /^(?:[（(](?<y>\d{4})年(?<m>\d{1,2})月(?<d>\d{1,2})日[）)]|——(?<y2>\d{4})年(?<m2>\d{1,2})月(?<d2>\d{1,2})日(?:在(?<event>.{2,60})上)?)$/u;
+const DATELINE = /(?:新华社|中新社|人民日报|本报|央视网|人民网|中国新闻网)\p{Script=Han}{0,8}\d{1,2}月\d{1,2}日(?:电|讯)(?:[（(]记者[^）)\n]{1,40}[）)])?/gu;
+const PAGE_MARKER = /[（(](?:上接|下转|接上|转下|接|转)第?\d{1,2}版[）)]/gu;
+const CAPTION = /^图[①-⑳\d一二三四五六七八九十]?[:：]|摄[（(][^）)\n]{1,12}[）)]|^\p{Script=Han}{0,6}记者\p{Script=Han}{2,4}摄$/u;
+const CREDIT = /^(?:本期统筹|责任编辑|版式设计|美术编辑|图片编辑|本版编辑|校对|制图)[:：]/u;
+const LINKS = /^(?:https?:\/\/\S+\s*)+$/u;
+const DUPLICATE = /(\p{Script=Han}{4,12})\1/gu;
+const DOUBLED_PUNCT = /([，。、；！？])\1+/gu;
+
+const squash = (s: string | null) => (s ?? '').replace(/\s+/gu, '');
+const iso = (y: string, m: string, d: string) => `${y}-${m.padStart(2, '0')}-${d.padStart(2, '0')}`;
+
+interface Line {
+  start: number;
+  end: number;
+  text: string;
+}
+
+function linesOf(text: string): Line[] {
+  const out: Line[] = [];
+  for (const m of text.matchAll(/[^\n]+/gu)) out.push({ start: m.index, end: m.index + m[0].length, text: m[0] });
+  return out;
+}
+
+export const debris: Stage = {
+  name: 'debris',
+  version: '1',
+  run(doc, ctx) {
+    if (!doc.meta) throw new Error('debris needs document metadata');
+    const meta: DocMeta = { ...doc.meta };
+    const fromSidecar = meta.metaSource === 'sidecar';
+    const messages: Message[] = [];
+    const edits: Edit[] = [];
+    const removed = new Set<Line>();
+    const lines = linesOf(doc.text);
+
+    const rawAt = (i: number) => doc.map.rawStart[i] ?? 0;
+    const warn = (rule: string, reason: string, at: Line) =>
+      messages.push(message({ ...doc, meta }, ctx, { severity: 'warning', stage: this.name, rule, reason, rawStart: rawAt(at.start), rawEnd: rawAt(at.end - 1) + 1, found: at.text }));
+    const drop = (line: Line, reason: string) => {
+      edits.push({ start: line.start, end: line.end, text: '', reason });
+      removed.add(line);
+    };
+    // A fact the page states: fills an empty field, and contradicts a sidecar only with a warning.
+    const learn = (field: 'title' | 'speaker' | 'speakerRole' | 'date' | 'dateline' | 'sourceUrl' | 'event', value: string, line: Line) => {
+      const current = meta[field];
+      if (current === null) meta[field] = value;
+      else if (squash(current) !== squash(value)) warn('debris/metadata-mismatch', `the text says ${field} "${value}" but the metadata says "${current}"`, line);
+    };
+
+    // Front matter: leading lines that are the title, event, banner, byline or date line.
+    const titleKey = squash(meta.title);
+    const isTitle = (l: Line) => titleKey !== '' && squash(l.text) === titleKey;
+    const titleIndex = lines.slice(0, 4).findIndex(isTitle);
+    let i = 0;
+    for (; i < Math.min(lines.length, 6); i++) {
+      const line = lines[i]!;
+      const byline = BYLINE.exec(line.text);
+      const date = DATE_LINE.exec(line.text);
+      if (isTitle(line)) drop(line, 'front-matter/title');
+      else if (i < titleIndex && [...line.text].length <= 20 && !/[，。！？；：、]/u.test(line.text)) drop(line, 'front-matter/banner');
+      else if (meta.event !== null && squash(line.text) === squash(meta.event)) drop(line, 'front-matter/event');
+      else if (byline && (byline.groups!['role'] || (meta.speaker !== null && byline.groups!['name'] === meta.speaker) || (!fromSidecar && i > 0))) {
+        drop(line, 'front-matter/byline');
+        learn('speaker', byline.groups!['name']!, line);
+        if (byline.groups!['role']) learn('speakerRole', byline.groups!['role'], line);
+      } else if (date) {
+        const g = date.groups!;
+        drop(line, 'front-matter/date');
+        learn('date', iso((g['y'] ?? g['y2'])!, (g['m'] ?? g['m2'])!, (g['d'] ?? g['d2'])!), line);
+        if (g['event']) learn('event', g['event'], line);
+      } else break;
+    }
+
+    // The document's own headline and byline standing anywhere else: spliced into the text.
+    let afterCredit = false;
+    let linkSeen = false;
+    for (const line of lines.slice(i)) {
+      const byline = BYLINE.exec(line.text);
+      if (isTitle(line)) drop(line, 'splice/headline');
+      else if (byline?.groups!['role'] && meta.speaker !== null && byline.groups!['name'] === meta.speaker) drop(line, 'splice/byline');
+      else if (CREDIT.test(line.text)) drop(line, 'layout/credit');
+      else if (afterCredit && /^\p{Script=Han}{2,12}$/u.test(line.text)) drop(line, 'layout/credit');
+      else if (CAPTION.test(line.text)) drop(line, 'layout/caption');
+      else if (LINKS.test(line.text)) {
+        drop(line, 'debris/link-list');
+        // The first link of a list is taken as the source; the others are only logged.
+        if (!linkSeen) learn('sourceUrl', line.text.split(/\s+/u)[0]!, line);
+        linkSeen = true;
+      }
+      afterCredit = removed.has(line) && edits.at(-1)!.reason === 'layout/credit';
+    }
+
+    // Within the lines that stay: datelines, page markers, duplicated fragments.
+    for (const line of lines) {
+      if (removed.has(line)) continue;
+      const inline: Edit[] = [];
+      for (const m of line.text.matchAll(DATELINE)) {
+        inline.push({ start: line.start + m.index, end: line.start + m.index + m[0].length, text: '', reason: 'debris/dateline' });
+        learn('dateline', m[0], line);
+      }
+      for (const m of line.text.matchAll(PAGE_MARKER)) inline.push({ start: line.start + m.index, end: line.start + m.index + m[0].length, text: '', reason: 'layout/page-marker' });
+      for (const m of line.text.matchAll(DUPLICATE)) {
+        const s = line.start + m.index + m[1]!.length;
+        inline.push({ start: s, end: s + m[1]!.length, text: '', reason: 'debris/duplicated-fragment' });
+      }
+      for (const m of line.text.matchAll(DOUBLED_PUNCT)) inline.push({ start: line.start + m.index + 1, end: line.start + m.index + m[0].length, text: '', reason: 'debris/doubled-punctuation' });
+      // Keep the first of overlapping matches; the rules rarely meet, and never need to.
+      inline.sort((a, b) => a.start - b.start);
+      let last = -1;
+      for (const e of inline) if (e.start >= last) { edits.push(e); last = e.end; }
+    }
+
+    const result = applyEdits(doc.text, doc.map, edits, doc.raw.length);
+    return withStage(doc, this, {
+      text: result.text,
+      map: result.map,
+      meta,
+      messages: [...doc.messages, ...messages],
+      corrections: [...doc.corrections, ...correctionsFrom(this.name, result.applied)],
+    });
+  },
+};

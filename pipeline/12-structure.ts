@@ -1,0 +1,77 @@
+/**
+ * Stage 12, structure: a section path for every paragraph from the numbering the text uses
+ * (一、 > （一） > 1. > （1）), never from markdown heading levels, which real sources get wrong;
+ * unnumbered subheadings (marked-up heading lines, or short standalone lines without a sentence)
+ * sit one level below the numbered heading around them; items (一是, 二要, ——) name their own
+ * paragraph only. In transcripts, speaker markers (【金湘军】：) become each paragraph's speaker.
+ */
+import type { Correction, Paragraph, Stage } from '../lib/document.js';
+import { withStage } from '../lib/document.js';
+import { ITEM, looksLikeSubheading, numberedLevel } from '../lib/headings.js';
+
+const SPEAKER_MARKER = /^【([^】]{1,12})】[:：]?$/u;
+const SECTION_SEPARATOR = ' > ';
+
+interface Open {
+  level: number;
+  label: string;
+  numbered: boolean;
+}
+
+const withoutFinalStop = (s: string) => s.replace(/[。．.]$/u, '');
+
+/** A paragraph that is one short sentence at most: a heading when it carries numbering. */
+function isHeadingText(text: string): boolean {
+  const body = withoutFinalStop(text);
+  return [...body].length <= 50 && !/[。！？；]/u.test(body);
+}
+
+export const structure: Stage = {
+  name: 'structure',
+  version: '1',
+  run(doc) {
+    const markup = new Set(doc.data.markupHeadings ?? []);
+    const corrections: Correction[] = [];
+    const out: Paragraph[] = [];
+    const open: Open[] = [];
+    let speaker: string | null = null;
+    const path = () => (open.length ? open.map((o) => o.label).join(SECTION_SEPARATOR) : null);
+    const enter = (o: Open) => {
+      while (open.length && open[open.length - 1]!.level >= o.level) open.pop();
+      open.push(o);
+    };
+
+    for (const p of doc.paragraphs ?? []) {
+      const marker = SPEAKER_MARKER.exec(p.text);
+      if (marker) {
+        speaker = marker[1]!;
+        corrections.push({ stage: this.name, reason: 'structure/speaker-marker', rawStart: p.rawStart, rawEnd: p.rawEnd, before: p.text, after: '' });
+        continue;
+      }
+      let headingLevel: number | null = null;
+      let section: string | null;
+      const level = numberedLevel(p.text);
+      if (level !== null) {
+        const heading = isHeadingText(p.text);
+        // A numbered lead sentence opens its section even when a body paragraph follows it.
+        const label = heading ? withoutFinalStop(p.text) : p.text.slice(0, p.text.search(/[。！？]|$/u));
+        enter({ level, label, numbered: true });
+        if (heading) headingLevel = level;
+        section = path();
+      } else if (markup.has(p.rawStart) || looksLikeSubheading(p.text)) {
+        const numberedDepth = Math.max(0, ...open.filter((o) => o.numbered).map((o) => o.level));
+        headingLevel = numberedDepth + 1;
+        enter({ level: headingLevel, label: withoutFinalStop(p.text), numbered: false });
+        section = path();
+      } else {
+        section = path();
+        if (ITEM.test(p.text)) {
+          const lead = p.text.slice(0, p.text.search(/[，。；：]|$/u));
+          section = section === null ? lead : section + SECTION_SEPARATOR + lead;
+        }
+      }
+      out.push({ ...p, ordinal: out.length + 1, section, headingLevel, speaker });
+    }
+    return withStage(doc, this, { paragraphs: out, corrections: [...doc.corrections, ...corrections] });
+  },
+};
