@@ -63,6 +63,8 @@ export interface Paragraph {
   text: string;
   rawStart: number;
   rawEnd: number;
+  /** Where the paragraph starts in the document's final text (UTF-16 units), for provenance checks. */
+  textStart: number;
   /** Set by the structure stage. */
   section?: string | null;
   headingLevel?: number | null;

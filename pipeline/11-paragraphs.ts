@@ -23,7 +23,7 @@ export const paragraphs: Stage = {
       const start = m.index + line.search(/[^\s\uFEFF]/u);
       const end = start + trimmed.length;
       const [rawStart, rawEnd] = rawRange(doc.map, start, end, doc.raw.length);
-      out.push({ ordinal: out.length + 1, text: trimmed, rawStart, rawEnd });
+      out.push({ ordinal: out.length + 1, text: trimmed, rawStart, rawEnd, textStart: start });
     }
     return withStage(doc, this, { paragraphs: out });
   },

@@ -80,6 +80,19 @@ function codeVersion(): string {
 export async function publish(docs: Doc[], options: PublishOptions): Promise<PublishResult> {
   const step = options.onStep ?? (() => undefined);
   const specs = tableSpecs();
+  const owners = new Map<string, string>();
+  for (const doc of docs) {
+    const id = doc.meta?.id ?? '';
+    const other = owners.get(id);
+    if (other !== undefined && other !== doc.file) {
+      throw new PipelineError(
+        { file: doc.file, field: 'documents.id' },
+        `claims the document id "${id}", which ${other} already claims`,
+        'Document ids must be unique across the raw folder: change one of them in its sidecar (or rename the file, for a source without one).',
+      );
+    }
+    owners.set(id, doc.file);
+  }
   const rowsByTable = new Map<string, Array<{ row: TableRow; file: string }>>(specs.map((s) => [s.name, []]));
   for (const doc of docs) {
     for (const [table, rows] of Object.entries(doc.rows ?? {})) {

@@ -24,24 +24,24 @@ describe('split-documents on the newspaper page 000 (speech + Xinhua feature)', 
     assert.equal(feature!.meta!.dateline, '新华社太原5月9日电');
   });
 
-  test('the speech runs from its title to the Beijing dateline and holds none of the feature', () => {
+  test('the speech runs from its opening to its close and holds none of the feature', () => {
     const t = texts(speech!);
-    assert.equal(t[0], '在国务院第四次廉政工作会议上的讲话');
-    assert.equal(t.at(-1), '新华社北京5月9日电');
+    assert.ok(t[0]!.startsWith('加强廉洁政府建设，是落实全面从严治党要求的重要任务'));
+    assert.ok(t.at(-1)!.startsWith('抓好政府系统党风廉政建设和反腐败工作，责'));
     assert.ok(!t.some((p) => /晋阳湖|表里山河|上接1版|一煤独大/u.test(p)));
     // Across the spliced-out feature, 医保 is followed by 养老金.
     const i = t.findIndex((p) => p.endsWith('医院“走后门”等违法违规行为要坚决整治。'));
-    assert.ok(t[i + 1]!.startsWith('要确保养老金按时足额发放。'));
+    assert.ok(i > 0 && t[i + 1]!.startsWith('要确保养老金按时足额发放。'));
   });
 
   test('the feature reads in order: continued from page 1, spliced paragraphs back in place', () => {
     const t = texts(feature!);
-    assert.deepEqual(t.slice(0, 2), ['（上接1版）', '披绿装补短板，表里山河重焕风采']);
-    const a = t.findIndex((p) => p.endsWith('汾河、桑干河等流域生态'));
-    assert.ok(t[a + 1]!.startsWith('全面改善，晋阳湖、漳泽湖等省内主要湖泊'));
-    const b = t.findIndex((p) => p.endsWith('不仅造成过度依赖煤炭的粗'));
-    assert.ok(t[b + 1]!.startsWith('放发展方式，而且挤出了改革'));
-    assert.ok(t.at(-1)!.endsWith('正朝着高质量发展的目标奋勇前行。新华社太原5月9日电'));
+    assert.equal(t[0], '披绿装补短板，表里山河重焕风采');
+    // The spliced paragraphs are back in place and the sentences the splices cut are whole.
+    assert.ok(t.some((p) => p.includes('汾河、桑干河等流域生态全面改善，晋阳湖、漳泽湖等省内主要湖泊')));
+    assert.ok(t.some((p) => p.includes('不仅造成过度依赖煤炭的粗放发展方式，而且挤出了改革')));
+    assert.ok(t.at(-1)!.endsWith('正朝着高质量发展的目标奋勇前行。'));
+    assert.equal(feature!.meta!.dateline, '新华社太原5月9日电');
     assert.ok(!t.some((p) => /养老金|医保基金/u.test(p)));
   });
 });
@@ -52,6 +52,9 @@ describe('split-documents on the 人民日报 page 004', () => {
   test('the signed article ends where it ends; the reporter\'s article starts after it', () => {
     assert.ok(texts(signed!).at(-1)!.endsWith('以优异成绩庆祝建党100周年。'));
     assert.equal(texts(reporter!)[0], '5月的三晋大地，生机勃勃。从吕梁山到太行山，从雁门关到黄河畔，山西人民干事创业的热情已经点燃，奋进的山西步履铿锵。');
+    // The headline and byline spliced into a sentence are gone, and the sentence is whole.
+    assert.ok(texts(reporter!).some((p) => p.includes('成立华新燃气集团聚焦煤层气等新能源应用……“山西省将继续实施产业、创新、资本等六大赋能行动')));
+    assert.deepEqual(reporter!.corrections.filter((c) => c.reason.startsWith('splice/')).map((c) => c.before), ['山西坚持“四为四高两同步”努力蹚出转型发展新路子', '本报记者乔栋']);
     assert.equal(texts(reporter!).at(-1)!.slice(-5), '三晋可期。');
   });
 

@@ -118,15 +118,20 @@ describe('DuckDB reads every file', () => {
   });
 
   test('text survives: the Chinese of the first paragraph reads back exactly', async () => {
-    const rows = await db.all(`SELECT text FROM '${latest}/paragraphs.parquet' WHERE doc_id = '2021-national-lianzheng-speech-li-keqiang' AND ordinal = 1`);
-    assert.equal(rows[0]!['text'], '在国务院第四次廉政工作会议上的讲话');
+    const rows = await db.all(`SELECT text, section, is_heading, heading_level FROM '${latest}/paragraphs.parquet' WHERE doc_id = '2021-national-lianzheng-speech-li-keqiang' AND is_heading ORDER BY ordinal LIMIT 1`);
+    assert.deepEqual(rows[0], {
+      text: '一、持续加强政府系统党风廉政建设和反腐败工作，为统筹推进疫情防控和经济社会发展提供有力保障',
+      section: '一、持续加强政府系统党风廉政建设和反腐败工作，为统筹推进疫情防控和经济社会发展提供有力保障',
+      is_heading: true,
+      heading_level: 1,
+    });
   });
 });
 
 describe('Parquet statistics never mislead a reader', () => {
   test('text with characters outside the BMP is still found by a filter', async () => {
     const spec = tableSpec('paragraphs');
-    const rows = ['，', '𠀀', '中'].map((text, i) => ({ doc_id: 'x-doc', ordinal: i + 1, text, char_count: 1, source_file: 'a.txt', raw_start: 0, raw_end: 1 }));
+    const rows = ['，', '𠀀', '中'].map((text, i) => ({ doc_id: 'x-doc', ordinal: i + 1, text, section: null, is_heading: false, heading_level: null, speaker: null, char_count: 1, source_file: 'a.txt', raw_start: 0, raw_end: 1 }));
     const path = join(tempDir('stats'), 't.parquet');
     await writeParquet(typedColumns(spec, rows), path);
     for (const t of ['，', '𠀀', '中']) {
