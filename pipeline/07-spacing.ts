@@ -3,7 +3,8 @@
  * or CJK punctuation is layout or word segmentation, not text: `2016 年` → `2016年`,
  * `“ 一个 指引 ”` → `“一个指引”`, `— —` → `——`, `（ PPP ）` → `（PPP）`. Indentation (ideographic
  * spaces) and trailing whitespace go too. Whitespace between two Latin words or numbers is text
- * and stays, as one space. Changes are logged one correction per line.
+ * and stays, as one space; around symbols between numbers (`2 - 3`, `1 + 1`) it goes. Changes
+ * are logged one correction per line.
  */
 import type { Stage } from '../lib/document.js';
 import { withStage } from '../lib/document.js';
@@ -13,7 +14,21 @@ import { applyEdits, type Edit } from '../lib/offset-map.js';
 
 // Whitespace other than line breaks; \s covers U+3000 and U+00A0. U+FEFF counts as space here.
 const SPACE_RUN = /[^\S\n]+|\uFEFF+/gu;
-const UNIT_AFTER_NUMBER = /^[%‰℃]/u;
+const LATIN = /^\p{Script=Latin}$/u;
+const ALNUM = /^[\p{Script=Latin}0-9]$/u;
+const SENTENCE_PUNCT = /^[,.;:!?)\]'"]$/u;
+
+/**
+ * Between two non-CJK characters a space is text only where Latin writing puts one: between two
+ * words, or a word and a number (`GDP growth`, `Article 5`), or after a sentence mark before a word
+ * (`said, The`). Elsewhere it is segmentation: `2 - 3`, `1 + 1`, `3 : 53`, `6.5 %`.
+ */
+function spaceIsText(left: string, right: string): boolean {
+  // Digits on both sides are one number cut by segmentation (12345 as 123 45), not two numbers.
+  if (/[0-9]/u.test(left) && /[0-9]/u.test(right)) return false;
+  if (ALNUM.test(left) && ALNUM.test(right)) return true;
+  return SENTENCE_PUNCT.test(left) && LATIN.test(right);
+}
 
 function charBefore(text: string, i: number): string {
   if (i <= 0) return '';
@@ -35,9 +50,9 @@ export function spacingEdits(text: string): Edit[] {
     const right = charAfter(text, end);
     if (left === '' || left === '\n') edits.push({ start, end, text: '', reason: 'spacing/indent' });
     else if (right === '' || right === '\n') edits.push({ start, end, text: '', reason: 'spacing/trailing' });
-    else if (CJK.test(left) || CJK.test(right) || (/[0-9]/u.test(left) && UNIT_AFTER_NUMBER.test(right))) {
-      edits.push({ start, end, text: '', reason: 'spacing/cjk' });
-    } else if (m[0] !== ' ') edits.push({ start, end, text: ' ', reason: 'spacing/collapse' });
+    else if (CJK.test(left) || CJK.test(right)) edits.push({ start, end, text: '', reason: 'spacing/cjk' });
+    else if (!spaceIsText(left, right)) edits.push({ start, end, text: '', reason: 'spacing/symbol' });
+    else if (m[0] !== ' ') edits.push({ start, end, text: ' ', reason: 'spacing/collapse' });
   }
   return edits;
 }
