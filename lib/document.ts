@@ -159,3 +159,12 @@ export interface StageContext {
 export function withStage(doc: Doc, stage: Stage, changes: Partial<Doc>): Doc {
   return { ...doc, ...changes, history: [...doc.history, { name: stage.name, version: stage.version }] };
 }
+
+/** A document fresh from its raw bytes, before any stage. */
+export function newDoc(file: string, raw: Uint8Array, rawSha256: string): Doc {
+  return {
+    file, raw, rawSha256, rawBytes: raw.length, rawChars: 0, encoding: 'unknown', text: '',
+    map: { rawStart: new Int32Array(0), rawEnd: new Int32Array(0) },
+    meta: null, messages: [], corrections: [], history: [], paragraphs: null, data: {}, rows: null,
+  };
+}

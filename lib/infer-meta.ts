@@ -18,7 +18,7 @@ const KINDS: Array<[RegExp, string]> = [
 
 /** First line that reads as a title: a markdown heading, else a short line without end punctuation. */
 export function inferTitle(text: string): string | null {
-  const lines = text.split('\n').map((l) => l.trim()).filter((l) => l.length > 0).slice(0, 5);
+  const lines = text.slice(0, 4000).split('\n').map((l) => l.trim()).filter((l) => l.length > 0).slice(0, 5);
   const heading = lines.find((l) => /^#{1,6}\s+\S/u.test(l));
   if (heading) return heading.replace(/^#{1,6}\s+/u, '').replace(/\*\*/gu, '').trim();
   const first = lines[0];

@@ -1,6 +1,9 @@
 /** Turn raw byte offsets into 1-based line and column (column counted in code points). */
 export class RawLines {
   private readonly starts: number[] = [0];
+  // Messages come mostly in increasing order: counting on from the last position keeps a long
+  // line with many messages linear instead of recounting from the line start each time.
+  private last = { line: -1, offset: 0, column: 1 };
 
   constructor(
     private readonly raw: Uint8Array,
@@ -17,8 +20,23 @@ export class RawLines {
       if (this.starts[mid]! <= byteOffset) lo = mid;
       else hi = mid - 1;
     }
-    const lineStart = this.starts[lo]!;
-    const prefix = new TextDecoder(this.encoding).decode(this.raw.subarray(lineStart, byteOffset));
-    return { line: lo + 1, column: [...prefix].length + 1 };
+    let from = this.starts[lo]!;
+    let column = 1;
+    if (this.last.line === lo && this.last.offset <= byteOffset) {
+      from = this.last.offset;
+      column = this.last.column;
+    }
+    column += this.countChars(from, byteOffset);
+    this.last = { line: lo, offset: byteOffset, column };
+    return { line: lo + 1, column };
+  }
+
+  private countChars(from: number, to: number): number {
+    if (this.encoding === 'utf-8') {
+      let n = 0;
+      for (let i = from; i < to; i++) if ((this.raw[i]! & 0xc0) !== 0x80) n++;
+      return n;
+    }
+    return [...new TextDecoder(this.encoding).decode(this.raw.subarray(from, to))].length;
   }
 }

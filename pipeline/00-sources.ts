@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Doc } from '../lib/document.js';
+import { newDoc, type Doc } from '../lib/document.js';
 import { PipelineError } from '../lib/errors.js';
 import { readJsonData } from '../lib/json-data.js';
 import { parseSidecar, type Sidecar } from '../lib/sidecar.js';
@@ -62,21 +62,5 @@ export function listSources(rawDir: string): Source[] {
 
 export function readSource(source: Source): Doc {
   const raw = new Uint8Array(readFileSync(source.path));
-  return {
-    file: source.file,
-    raw,
-    rawSha256: createHash('sha256').update(raw).digest('hex'),
-    rawBytes: raw.length,
-    rawChars: 0,
-    encoding: 'unknown',
-    text: '',
-    map: { rawStart: new Int32Array(0), rawEnd: new Int32Array(0) },
-    meta: null,
-    messages: [],
-    corrections: [],
-    history: [],
-    paragraphs: null,
-    data: {},
-    rows: null,
-  };
+  return newDoc(source.file, raw, createHash('sha256').update(raw).digest('hex'));
 }

@@ -11,8 +11,9 @@ import { looksLikeHeading, numberedLevel } from '../lib/headings.js';
 import { correctionsFrom } from '../lib/messages.js';
 import { applyEdits, type Edit } from '../lib/offset-map.js';
 
-// A line, then a break holding at least one blank line, then the next line.
-const BREAK = /[^\n]+(\n[^\S\n]*\n\s*)(?=[^\n])/gu;
+// A break holding at least one blank line. Lines are walked by hand: a regular expression that
+// matched "line, break, line" would rescan a long line from every position (quadratic).
+const BREAK = /\n[^\S\n]*\n\s*/uy;
 
 export function shouldJoin(before: string, after: string): boolean {
   if (endsSentence(before) || looksLikeHeading(before)) return false;
@@ -26,15 +27,23 @@ export const joinLines: Stage = {
   run(doc) {
     const edits: Edit[] = [];
     const text = doc.text;
-    BREAK.lastIndex = 0;
-    for (let m = BREAK.exec(text); m; m = BREAK.exec(text)) {
-      const gapStart = m.index + m[0].length - m[1]!.length;
-      const gapEnd = m.index + m[0].length;
+    let lineStart = 0;
+    while (lineStart < text.length) {
+      const lineEnd = text.indexOf('\n', lineStart);
+      if (lineEnd < 0) break;
+      BREAK.lastIndex = lineEnd;
+      const gap = BREAK.exec(text);
+      if (!gap) {
+        lineStart = lineEnd + 1;
+        continue;
+      }
+      const gapEnd = lineEnd + gap[0].length;
+      if (gapEnd >= text.length) break;
       const nextEnd = text.indexOf('\n', gapEnd);
+      const before = text.slice(lineStart, lineEnd);
       const next = text.slice(gapEnd, nextEnd < 0 ? text.length : nextEnd);
-      const before = m[0].slice(0, m[0].length - m[1]!.length);
-      if (shouldJoin(before, next)) edits.push({ start: gapStart, end: gapEnd, text: '', reason: 'layout/page-break-join' });
-      BREAK.lastIndex = gapEnd; // the next line starts the next match
+      if (before.trim() !== '' && shouldJoin(before, next)) edits.push({ start: lineEnd, end: gapEnd, text: '', reason: 'layout/page-break-join' });
+      lineStart = gapEnd;
     }
     const result = applyEdits(text, doc.map, edits, doc.raw.length);
     return withStage(doc, this, { text: result.text, map: result.map, corrections: [...doc.corrections, ...correctionsFrom(this.name, result.applied)] });

@@ -55,8 +55,18 @@ export interface BuildResult extends PublishResult {
 
 /** Run every stage over one source. */
 export function processSource(source: Source, stages: readonly Stage[] = STAGES, onStage?: (stage: string) => void): Doc[] {
-  let docs: Doc[] = [readSource(source)];
-  const ctx: StageContext = { sidecar: source.sidecar, repair: source.repair, errata: source.errata, lines: new RawLines(docs[0]!.raw, 'utf-8') };
+  return runStages(readSource(source), source, stages, onStage);
+}
+
+/** Run the stages over a document already read; `source` supplies its sidecar and data files. */
+export function runStages(
+  first: Doc,
+  source: Pick<Source, 'file' | 'sidecar' | 'repair' | 'errata'>,
+  stages: readonly Stage[] = STAGES,
+  onStage?: (stage: string) => void,
+): Doc[] {
+  let docs: Doc[] = [first];
+  const ctx: StageContext = { sidecar: source.sidecar, repair: source.repair, errata: source.errata, lines: new RawLines(first.raw, 'utf-8') };
   for (const stage of stages) {
     onStage?.(stage.name);
     const next: Doc[] = [];
