@@ -3,8 +3,8 @@
 /** Han ideographs, kana, hangul, and the punctuation Chinese text sets among them. */
 export const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\u3000-\u303F\uFF00-\uFFEF\uFE30-\uFE4F\u2014\u2015\u2018\u2019\u201C\u201D\u2026\u00B7\u2022\u2460-\u24FF\u3200-\u32FF]/u;
 
-/** Sentence-closing punctuation, CJK and ASCII. */
-export const TERMINAL = /[。！？；：…!?;:]$/u;
+/** Sentence-closing punctuation, CJK and ASCII (pages typed with ASCII punctuation end in '.'). */
+export const TERMINAL = /[。！？；：…!?;:.]$/u;
 
 /** Closing quotes and brackets that may follow terminal punctuation. */
 export const CLOSERS = /[”’」』）)》〉】\]"']+$/u;

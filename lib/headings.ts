@@ -29,7 +29,7 @@ export function looksLikeSubheading(line: string): boolean {
     [...line].length <= 24 &&
     !/[。！？；：:、…!?;]/u.test(line) &&
     (line.match(/[，,]/gu) ?? []).length <= 1 &&
-    !/[，,]$/u.test(line) &&
+    !/[，,.]$/u.test(line) &&
     !/^https?:/u.test(line)
   );
 }

@@ -11,23 +11,30 @@ const PROVINCES = [
   '宁夏回族自治区', '新疆维吾尔自治区', '香港特别行政区', '澳门特别行政区',
 ];
 
+// Simplified and traditional forms alike: the metadata of 政府工作報告 is read the same way.
 const KINDS: Array<[RegExp, string]> = [
-  [/政府工作报告/u, 'government_work_report'],
-  [/讲话|致辞/u, 'speech'],
+  [/政府工作[报報]告/u, 'government_work_report'],
+  [/讲话|講話|致辞|致辭/u, 'speech'],
 ];
 
-/** First line that reads as a title: a markdown heading, else a short line without end punctuation. */
+// Lines above a title that are not it: web breadcrumbs, page markers, speaker markers.
+const NOT_TITLE = /^[（(【\[]|[>＞»]/u;
+
+/**
+ * The title the text states: a markdown heading among the first lines, else the first line that
+ * is not page furniture, when it is short and holds no punctuation at all (a sentence is no title).
+ */
 export function inferTitle(text: string): string | null {
   const lines = text.slice(0, 4000).split('\n').map((l) => l.trim()).filter((l) => l.length > 0).slice(0, 5);
   const heading = lines.find((l) => /^#{1,6}\s+\S/u.test(l));
   if (heading) return heading.replace(/^#{1,6}\s+/u, '').replace(/\*\*/gu, '').trim();
-  const first = lines[0];
-  if (first && [...first].length <= 40 && !/[。！？；：，.!?;:,]$/u.test(first) && /\p{Script=Han}/u.test(first)) return first;
+  const first = lines.find((l) => !NOT_TITLE.test(l));
+  if (first && [...first].length <= 40 && !/[。！？；：，、.!?;:,]/u.test(first) && /\p{Script=Han}/u.test(first)) return first;
   return null;
 }
 
 const DATE = /((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日/u;
-const YEAR_OF_REPORT = /((?:19|20)\d{2})\s*年\s*政府工作报告/u;
+const YEAR_OF_REPORT = /((?:19|20)\d{2})\s*年\s*政府工作[报報]告/u;
 
 export function inferMeta(id: string, text: string): DocMeta {
   const head = text.slice(0, 600);

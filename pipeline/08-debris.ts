@@ -5,7 +5,8 @@
  *   document's own headline and byline wherever they stand (a headline spliced into a sentence);
  * - news datelines (新华社太原5月9日电) alone or glued to a paragraph;
  * - page markers (（上接1版）), photo captions and credits, page credits;
- * - lists of bare links (kept as the source URL);
+ * - lists of bare links (kept as the source URL), and web page furniture (breadcrumbs, share
+ *   and print bars, previous/next links, source and date lines of the page);
  * - duplicated fragments (环境质量方面环境质量方面，，) and doubled punctuation.
  * Everything removed is a correction; what it says about the document fills empty metadata, and
  * a contradiction with the sidecar is a warning.
@@ -20,9 +21,12 @@ const BYLINE = new RegExp(`^(?<role>[\\p{Script=Han}]{0,12}?${ROLE})?(?<name>\\p
 const DATE_LINE = /^(?:[（(](?<y>\d{4})年(?<m>\d{1,2})月(?<d>\d{1,2})日[）)]|——(?<y2>\d{4})年(?<m2>\d{1,2})月(?<d2>\d{1,2})日(?:在(?<event>.{2,60})上)?)$/u;
 const DATELINE = /(?:新华社|中新社|人民日报|本报|央视网|人民网|中国新闻网)\p{Script=Han}{0,8}\d{1,2}月\d{1,2}日(?:电|讯)(?:[（(]记者[^）)\n]{1,40}[）)])?/gu;
 const PAGE_MARKER = /[（(](?:上接|下转|接上|转下|接|转)第?\d{1,2}版[）)]/gu;
-const CAPTION = /^图[①-⑳\d一二三四五六七八九十]?[:：]|摄[（(][^）)\n]{1,12}[）)]|^\p{Script=Han}{0,6}记者\p{Script=Han}{2,4}摄$/u;
+const CAPTION = /^图[①-⑳\d一二三四五六七八九十]?[:：]|摄[（(][^）)\n]{1,12}[）)]|(?:记者|通讯员)\p{Script=Han}{2,4}摄$/u;
 const CREDIT = /^(?:本期统筹|责任编辑|版式设计|美术编辑|图片编辑|本版编辑|校对|制图)[:：]/u;
 const LINKS = /^(?:https?:\/\/\S+\s*)+$/u;
+// Web page furniture around an article: breadcrumbs, share and print bars, paging, source lines.
+const WEB_CHROME = /^(?:首页\s*[>＞»]|当前位置[:：]|您的位置[:：]|分享到[:：]?|(?:【[^】\n]{1,8}】\s*){2,}$|(?:\[?(?:上一篇|下一篇)\]?[:：]?)|字号[:：]|扫一扫|返回顶部|打印本页|关闭窗口|来源[:：]\S{1,20}$|(?:发布时间|发布日期)[:：])/u;
+const CREDIT_INLINE = /[（(](?:责任编辑|编辑)[:：][^）)\n]{1,20}[）)]$/gu;
 const DUPLICATE = /(\p{Script=Han}{4,12})\1/gu;
 const DOUBLED_PUNCT = /([，。、；！？])\1+/gu;
 
@@ -76,7 +80,8 @@ export const debris: Stage = {
       const line = lines[i]!;
       const byline = BYLINE.exec(line.text);
       const date = DATE_LINE.exec(line.text);
-      if (isTitle(line)) drop(line, 'front-matter/title');
+      if (WEB_CHROME.test(line.text)) drop(line, 'debris/web-chrome');
+      else if (isTitle(line)) drop(line, 'front-matter/title');
       else if (i < titleIndex && [...line.text].length <= 20 && !/[，。！？；：、]/u.test(line.text)) drop(line, 'front-matter/banner');
       else if (meta.event !== null && squash(line.text) === squash(meta.event)) drop(line, 'front-matter/event');
       else if (byline && (byline.groups!['role'] || (meta.speaker !== null && byline.groups!['name'] === meta.speaker) || (!fromSidecar && i > 0))) {
@@ -101,6 +106,7 @@ export const debris: Stage = {
       else if (CREDIT.test(line.text)) drop(line, 'layout/credit');
       else if (afterCredit && /^\p{Script=Han}{2,12}$/u.test(line.text)) drop(line, 'layout/credit');
       else if (CAPTION.test(line.text)) drop(line, 'layout/caption');
+      else if (WEB_CHROME.test(line.text)) drop(line, 'debris/web-chrome');
       else if (LINKS.test(line.text)) {
         drop(line, 'debris/link-list');
         // The first link of a list is taken as the source; the others are only logged.
@@ -118,6 +124,7 @@ export const debris: Stage = {
         inline.push({ start: line.start + m.index, end: line.start + m.index + m[0].length, text: '', reason: 'debris/dateline' });
         learn('dateline', m[0], line);
       }
+      for (const m of line.text.matchAll(CREDIT_INLINE)) inline.push({ start: line.start + m.index, end: line.start + m.index + m[0].length, text: '', reason: 'layout/credit' });
       for (const m of line.text.matchAll(PAGE_MARKER)) inline.push({ start: line.start + m.index, end: line.start + m.index + m[0].length, text: '', reason: 'layout/page-marker' });
       for (const m of line.text.matchAll(DUPLICATE)) {
         const s = line.start + m.index + m[1]!.length;

@@ -19,11 +19,20 @@ interface Open {
 }
 
 const withoutFinalStop = (s: string) => s.replace(/[。．.]$/u, '');
+// Where a sentence ends: CJK marks, or an ASCII point that is not a decimal point.
+const SENTENCE_END = /[。！？!?]|(?<!\d)\.(?!\d)/u;
 
 /** A paragraph that is one short sentence at most: a heading when it carries numbering. */
 function isHeadingText(text: string): boolean {
   const body = withoutFinalStop(text);
-  return [...body].length <= 50 && !/[。！？；]/u.test(body);
+  return [...body].length <= 50 && !/[。！？；;]/u.test(body) && !SENTENCE_END.test(body.replace(/^\d{1,2}\./u, ''));
+}
+
+/** The first sentence, without its stop (a 1. numbering point is not a stop). */
+function leadSentence(text: string): string {
+  const numbering = /^\d{1,2}\./u.exec(text)?.[0].length ?? 0;
+  const end = text.slice(numbering).search(SENTENCE_END);
+  return end < 0 ? text : text.slice(0, numbering + end);
 }
 
 export const structure: Stage = {
@@ -54,7 +63,7 @@ export const structure: Stage = {
       if (level !== null) {
         const heading = isHeadingText(p.text);
         // A numbered lead sentence opens its section even when a body paragraph follows it.
-        const label = heading ? withoutFinalStop(p.text) : p.text.slice(0, p.text.search(/[。！？]|$/u));
+        const label = heading ? withoutFinalStop(p.text) : leadSentence(p.text);
         enter({ level, label, numbered: true });
         if (heading) headingLevel = level;
         section = path();
