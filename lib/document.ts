@@ -8,6 +8,7 @@
  *   the raw file as stored in `raw/`, so they address the source whatever its encoding.
  */
 import type { OffsetMap } from './offset-map.js';
+import type { Qualifier, Quantity } from './quantities.js';
 
 export type Severity = 'info' | 'warning' | 'error';
 
@@ -71,7 +72,49 @@ export interface Paragraph {
   speaker?: string | null;
 }
 
+export type MentionClass = 'indicator' | 'date' | 'ordinal' | 'count' | 'name_or_code' | 'other';
+
+/** A number in a paragraph, as the quantity stage read it and the indicator stage classified it. */
+export interface Mention extends Quantity {
+  paragraph: number;
+  /** Offset of the paragraph in the document text, so start/end map to raw bytes. */
+  textStart: number;
+  cls: MentionClass;
+  label: string | null;
+  indicatorId: string | null;
+}
+
+/** One indicator value: which indicator, which period, achieved or targeted, and where it is said. */
+export interface IndicatorValue {
+  indicatorId: string;
+  label: string;
+  value: number | null;
+  valueLow: number | null;
+  valueHigh: number | null;
+  unit: string | null;
+  valueStd: number | null;
+  valueStdLow: number | null;
+  valueStdHigh: number | null;
+  unitStd: string;
+  qualifier: Qualifier;
+  status: 'actual' | 'estimate' | 'target';
+  period: string;
+  periodStart: string;
+  periodEnd: string;
+  region: string | null;
+  paragraph: number;
+  section: string | null;
+  sentence: string;
+  rawStart: number;
+  rawEnd: number;
+  note: string | null;
+}
+
 export interface DocData {
+  /** Every number in the paragraphs (quantities stage), classified (indicators stage). */
+  mentions?: Mention[];
+  /** Catalogued indicator values (indicators stage). */
+  indicators?: IndicatorValue[];
   /** Raw byte offsets where a line marked up as a heading (markdown `#` or whole-line bold) starts. */
   markupHeadings?: number[];
   /** Raw byte ranges of the document's text in its file (its parts), for accounting tests. */

@@ -22,12 +22,15 @@ import { joinLines } from './10-join-lines.js';
 import { paragraphs } from './11-paragraphs.js';
 import { structure } from './12-structure.js';
 import { ocrCheck } from './13-ocr-check.js';
-import { tables } from './14-tables.js';
-import { publish, type PublishResult } from './15-publish.js';
+import { quantities } from './14-quantities.js';
+import { indicators } from './15-indicators.js';
+import { tables } from './16-tables.js';
+import { publish, type PublishResult } from './17-publish.js';
 
 /** The stages in the order data flows through them. Frozen: a different pipeline is a new list. */
 export const STAGES: readonly Stage[] = Object.freeze([
-  decode, unicode, splitDocuments, repair, markdown, width, spacing, debris, errata, joinLines, paragraphs, structure, ocrCheck, tables,
+  decode, unicode, splitDocuments, repair, markdown, width, spacing, debris, errata, joinLines, paragraphs, structure, ocrCheck,
+  quantities, indicators, tables,
 ]);
 
 export interface Progress {

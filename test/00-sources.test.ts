@@ -202,7 +202,7 @@ describe('CLI', () => {
     const lines = r.stderr.split('\n').filter((l) => /^\[\d+\/5\]/u.test(l));
     assert.equal(lines.length, 5);
     assert.ok(!r.stderr.includes('\r'), 'no carriage-return redraws in CI logs');
-    assert.match(r.stdout, /^Release 0\.1\.0\+[0-9a-f]{16}: 7 documents; corrections \d+, documents 7, paragraphs \d+/u);
+    assert.match(r.stdout, /^Release 0\.1\.0\+[0-9a-f]{16}: 7 documents; .*documents 7, .*paragraphs \d+/u);
   });
 
   test('a build into an empty out folder creates releases/ and the latest link', () => {

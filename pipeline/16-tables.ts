@@ -1,10 +1,12 @@
 /**
- * Stage 14, tables: the rows each document contributes to the `documents`, `paragraphs`,
- * `corrections` and `warnings` tables. Column names here must match schemas/tables/*.schema.json; validation in publish
+ * Stage 16, tables: the rows each document contributes to the `documents`, `paragraphs`,
+ * `corrections`, `warnings`, `mentions` and `indicators` tables; and the release's `catalog`. Column names here must match schemas/tables/*.schema.json; validation in publish
  * catches any drift.
  */
 import type { Stage, TableRow } from '../lib/document.js';
 import { withStage } from '../lib/document.js';
+import { catalog } from '../lib/catalog.js';
+import { rawRange } from '../lib/offset-map.js';
 
 const codePoints = (s: string) => {
   let n = 0;
@@ -57,6 +59,41 @@ export const tables: Stage = {
         found: m.found ? m.found : null, source_file: doc.file, raw_start: m.rawStart, raw_end: m.rawEnd, line: m.line, column: m.column,
       },
     }));
-    return withStage(doc, this, { rows: { documents: [documentRow], paragraphs: paragraphRows, corrections: correctionRows, warnings: warningRows } });
+    const mentionRows: TableRow[] = (doc.data.mentions ?? []).map((m, i) => {
+      const [rawStart, rawEnd] = rawRange(doc.map, m.textStart + m.start, m.textStart + m.end, doc.raw.length);
+      return {
+        rawStart,
+        values: {
+          doc_id: meta.id, seq: i + 1, paragraph: m.paragraph, text: m.text, value: m.value, value_low: m.valueLow, value_high: m.valueHigh,
+          unit: m.unit, qualifier: m.qualifier, numeral: m.numeral, class: m.cls, label: m.label, indicator_id: m.indicatorId, problem: m.problem,
+          raw_start: rawStart, raw_end: rawEnd, source_file: doc.file,
+        },
+      };
+    });
+    const indicatorRows: TableRow[] = (doc.data.indicators ?? []).map((v, i) => ({
+      rawStart: v.rawStart,
+      values: {
+        doc_id: meta.id, seq: i + 1, indicator_id: v.indicatorId, label: v.label, value: v.value, value_low: v.valueLow, value_high: v.valueHigh,
+        unit: v.unit, value_std: v.valueStd, value_std_low: v.valueStdLow, value_std_high: v.valueStdHigh, unit_std: v.unitStd,
+        qualifier: v.qualifier, status: v.status, period: v.period, period_start: v.periodStart, period_end: v.periodEnd, region: v.region,
+        section: v.section, paragraph: v.paragraph, sentence: v.sentence, raw_start: v.rawStart, raw_end: v.rawEnd, source_file: doc.file, note: v.note,
+      },
+    }));
+    return withStage(doc, this, {
+      rows: { documents: [documentRow], paragraphs: paragraphRows, corrections: correctionRows, warnings: warningRows, mentions: mentionRows, indicators: indicatorRows },
+    });
   },
 };
+
+/** Rows that belong to the release rather than to a document: the catalog. */
+export function releaseRows(): Record<string, TableRow[]> {
+  return {
+    catalog: catalog().indicators.map((i) => ({
+      rawStart: 0,
+      values: {
+        indicator_id: i.id, name_zh: i.name_zh, aliases: i.aliases.length ? i.aliases.join('|') : null, name_en: i.name_en, measure: i.measure,
+        unit_std: i.unit_std, plausible_min: i.plausible.min, plausible_max: i.plausible.max, description: i.description,
+      },
+    })),
+  };
+}

@@ -1,5 +1,5 @@
 /**
- * Stage 7, publish: the only stage that writes files. Validates every row against its table's
+ * Stage 17, publish: the only stage that writes files. Validates every row against its table's
  * JSON Schema, turns rows into typed columns, writes Parquet + CSV + datapackage.json + SHA256SUMS
  * into a staging folder, then moves the finished release into place: the staging folder is
  * renamed to out/releases/<content hash>/ and the out/latest link is swapped in one rename. A
@@ -19,6 +19,7 @@ import { tableSpecs, type TableSpec } from '../lib/table-schema.js';
 import { typedColumns } from '../lib/typed-columns.js';
 import { toCsv } from '../lib/write-csv.js';
 import { writeParquet } from '../lib/write-parquet.js';
+import { releaseRows } from './16-tables.js';
 
 export const PUBLISH_VERSION = '1';
 
@@ -39,6 +40,7 @@ export interface PublishResult {
 const sha256 = (data: string | Uint8Array) => createHash('sha256').update(data).digest('hex');
 
 function lineOf(rawDir: string, file: string, byteOffset: number): number {
+  if (!file.endsWith('.txt')) return 1;
   const raw = readFileSync(join(rawDir, file));
   let line = 1;
   for (let i = 0; i < byteOffset && i < raw.length; i++) if (raw[i] === 0x0a) line++;
@@ -100,6 +102,9 @@ export async function publish(docs: Doc[], options: PublishOptions): Promise<Pub
       if (!target) throw new Error(`stage output names table ${table}, which has no schema in schemas/tables/`);
       for (const row of rows) target.push({ row, file: doc.file });
     }
+  }
+  for (const [table, rows] of Object.entries(releaseRows())) {
+    for (const row of rows) rowsByTable.get(table)!.push({ row, file: 'schemas/catalog/indicators.json' });
   }
   for (const spec of specs) validateRows(spec, rowsByTable.get(spec.name)!, options.rawDir);
   step('validated');

@@ -1,0 +1,31 @@
+/**
+ * The period a value is about, resolved against the document's year. A government work report
+ * delivered in year Y reviews Y-1 (and the five years before it) and sets targets for Y.
+ */
+export interface Period {
+  label: string;
+  start: number;
+  end: number;
+}
+
+const PLAN_PERIODS: Array<[RegExp, number]> = [
+  [/十一五/u, 2006], [/十二五/u, 2011], [/十三五/u, 2016], [/十四五/u, 2021], [/十五五/u, 2026],
+];
+
+export const yearPeriod = (y: number): Period => ({ label: String(y), start: y, end: y });
+const span = (a: number, b: number): Period => ({ label: `${a}-${b}`, start: a, end: b });
+
+/** A period named in a piece of text (sentence or section heading), or null. */
+export function periodIn(text: string, docYear: number | null): Period | null {
+  for (const [re, first] of PLAN_PERIODS) if (re.test(text)) return span(first, first + 4);
+  if (docYear !== null) {
+    if (/五年来|过去五年|近五年|这五年/u.test(text)) return span(docYear - 5, docYear - 1);
+    if (/今后五年|未来五年/u.test(text)) return span(docYear, docYear + 4);
+    if (/去年|上年/u.test(text)) return yearPeriod(docYear - 1);
+    if (/今年|本年/u.test(text)) return yearPeriod(docYear);
+    if (/明年/u.test(text)) return yearPeriod(docYear + 1);
+  }
+  const year = /((?:19|20)\d{2})年(?!代|均|以来|前后|底前|前)/u.exec(text);
+  if (year) return yearPeriod(Number(year[1]));
+  return null;
+}

@@ -1,0 +1,137 @@
+/**
+ * Quantity recognition: numbers as the texts write them, with their unit, scale and qualifier.
+ * - Arabic (1.45, 3,700) and Chinese numerals (三百, 两, 二点五) — Chinese only with a unit or
+ *   scale after them, since 一 and 三 also begin words (一是, 三去一降一补);
+ * - scale words 万, 亿, 万亿 kept with the unit as written (1.45万亿元: value 1.45, unit 万亿元);
+ * - %, 百分之六, 个百分点, 倍; ranges (6-6.5%, 2-3家, 80—150个, 2至3家);
+ * - qualifiers, which never become part of the unit: 左右 约 (approx), 以上 不低于 (at_least),
+ *   以内 以下 不超过 (at_most), 超过 突破 逾 多 余 (more_than), 近 (nearly).
+ * The scanner is linear: each regular expression is anchored (sticky) at a candidate position and
+ * the scan resumes after what it consumed.
+ */
+import { parseChineseNumeral } from './numerals.js';
+
+export type Qualifier = 'exact' | 'approx' | 'at_least' | 'at_most' | 'nearly' | 'more_than' | 'range';
+
+export interface Quantity {
+  /** Range of the whole mention (qualifiers included) in the paragraph text, UTF-16 units. */
+  start: number;
+  end: number;
+  text: string;
+  value: number | null;
+  valueLow: number | null;
+  valueHigh: number | null;
+  /** Unit as written, with its scale word (万人, 亿元, %, 个百分点); null for a bare number. */
+  unit: string | null;
+  qualifier: Qualifier;
+  numeral: 'arabic' | 'chinese';
+  /** Why the number cannot be read, when it cannot. */
+  problem: string | null;
+}
+
+const PRE_QUALIFIER: Record<string, Qualifier> = {
+  约: 'approx', 大约: 'approx', 近: 'nearly', 将近: 'nearly', 接近: 'nearly', 超过: 'more_than', 突破: 'more_than', 逾: 'more_than',
+  不低于: 'at_least', 不少于: 'at_least', 至少: 'at_least', 不超过: 'at_most', 不高于: 'at_most', 控制在: 'exact',
+};
+const POST_QUALIFIER: Record<string, Qualifier> = { 左右: 'approx', 上下: 'approx', 以上: 'at_least', 以内: 'at_most', 以下: 'at_most' };
+
+const ARABIC = '\\d+(?:,\\d{3})*(?:\\.\\d+)?';
+const CHINESE = '[零〇一二两三四五六七八九十百千]+(?:点[零〇一二三四五六七八九]+)?';
+const SCALE = '(?:万亿|千亿|百亿|亿|千万|百万|万)';
+
+export class QuantityScanner {
+  private readonly single: RegExp;
+  private readonly range: RegExp;
+  private readonly zhPercent: RegExp;
+
+  /** `units`: every unit word the scanner knows, without scale words (元, 人, 吨, 个, %...). */
+  constructor(units: string[]) {
+    const alternatives = [...new Set(units)].sort((a, b) => b.length - a.length).map(escape).join('|');
+    const pre = `(?<pre>${Object.keys(PRE_QUALIFIER).sort((a, b) => b.length - a.length).join('|')})?`;
+    const post = `(?<post>${Object.keys(POST_QUALIFIER).join('|')})?`;
+    const unit = `(?<unit>${alternatives})`;
+    this.single = new RegExp(`${pre}(?<num>${ARABIC}|${CHINESE})(?<more>多|余)?(?<scale>${SCALE})?${unit}?${post}`, 'uy');
+    this.range = new RegExp(
+      `${pre}(?<lo>${ARABIC})(?<lounit>%|${SCALE})?\\s*[-—–~～至到]\\s*(?<hi>${ARABIC})(?<more>多|余)?(?<scale>${SCALE})?${unit}${post}`,
+      'uy',
+    );
+    this.zhPercent = new RegExp(`${pre}百分之(?<num>${CHINESE}|${ARABIC})${post}`, 'uy');
+  }
+
+  scan(text: string): Quantity[] {
+    const out: Quantity[] = [];
+    const candidate = /[0-9零〇一二两三四五六七八九十百千约近将接超突逾不至控大百]/gu;
+    let from = 0;
+    for (let m = candidate.exec(text); m; m = candidate.exec(text)) {
+      const at = m.index;
+      if (at < from) continue;
+      const q = this.readAt(text, at);
+      if (q) {
+        out.push(q);
+        from = q.end;
+        candidate.lastIndex = q.end;
+      } else if (/[0-9]/u.test(m[0])) {
+        // Skip the rest of a digit run that did not read, so a long run is looked at once.
+        let e = at;
+        while (e < text.length && /[0-9.,]/u.test(text[e]!)) e++;
+        candidate.lastIndex = e;
+        from = e;
+      }
+    }
+    return out;
+  }
+
+  private readAt(text: string, at: number): Quantity | null {
+    // A digit run continuing a number or word already begun is not a new quantity.
+    const before = text[at - 1] ?? '';
+    if (/[0-9.]/u.test(before)) return null;
+
+    // Malformed Arabic numbers (1..5%) are mentions that cannot be read.
+    const bad = /\d+(?:\.{2,}\d+|(?:\.\d+){2,})%?/uy;
+    bad.lastIndex = at;
+    const badMatch = bad.exec(text);
+    if (badMatch) return this.unreadable(text, at, at + badMatch[0].length, 'malformed number');
+
+    for (const re of [this.range, this.zhPercent, this.single]) {
+      re.lastIndex = at;
+      const r = re.exec(text);
+      if (!r || r[0].length === 0) continue;
+      const g = r.groups!;
+      const end = at + r[0].length;
+      const numText = g['num'] ?? g['lo'] ?? '';
+      if (numText === '') continue;
+      const chinese = !/^\d/u.test(numText);
+      // A Chinese numeral is a quantity only with a unit or a scale after it.
+      if (re === this.single && chinese && !g['unit'] && !g['scale']) continue;
+      // A qualifier word with no number after it is just a word.
+      if (g['pre'] && numText === '') continue;
+      // 万万, 亿亿: a scale word twice cannot be read.
+      if (/^(?:万|亿)/u.test(text.slice(end))) return this.unreadable(text, at, end + 1, 'scale word repeated');
+      let qualifier: Qualifier = 'exact';
+      if (g['pre']) qualifier = PRE_QUALIFIER[g['pre']]!;
+      if (g['more']) qualifier = 'more_than';
+      if (g['post']) qualifier = POST_QUALIFIER[g['post']]!;
+      let unit = `${g['scale'] ?? ''}${g['unit'] ?? ''}` || null;
+      if (re === this.zhPercent) unit = '%';
+      const parse = (s: string) => (/^\d/u.test(s) ? Number(s.replaceAll(',', '')) : parseChineseNumeral(s));
+      if (re === this.range) {
+        const lo = parse(g['lo']!);
+        const hi = parse(g['hi']!);
+        if (lo === null || hi === null || !(lo < hi)) return this.unreadable(text, at, end, 'range that does not rise');
+        return { start: at, end, text: r[0], value: null, valueLow: lo, valueHigh: hi, unit, qualifier: 'range', numeral: 'arabic', problem: null };
+      }
+      const value = parse(numText);
+      if (value === null || !Number.isFinite(value)) return this.unreadable(text, at, end, 'numeral that cannot be read');
+      return { start: at, end, text: r[0], value, valueLow: null, valueHigh: null, unit, qualifier, numeral: chinese ? 'chinese' : 'arabic', problem: null };
+    }
+    return null;
+  }
+
+  private unreadable(text: string, start: number, end: number, problem: string): Quantity {
+    return { start, end, text: text.slice(start, end), value: null, valueLow: null, valueHigh: null, unit: null, qualifier: 'exact', numeral: 'arabic', problem };
+  }
+}
+
+function escape(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\/]/gu, '\\$&');
+}

@@ -1,0 +1,56 @@
+/**
+ * Stage 14, quantities: every number in every paragraph, with unit, scale and qualifier (see
+ * lib/quantities.ts), and a first class: date, ordinal, name or code, count of things, or other.
+ * The indicators stage then turns some into indicator values. A number that cannot be read is a
+ * mention of class `other` with a warning, never a crash and never a value.
+ */
+import type { Mention, MentionClass, Message, Stage } from '../lib/document.js';
+import { withStage } from '../lib/document.js';
+import { catalog, standardUnit } from '../lib/catalog.js';
+import { message } from '../lib/messages.js';
+import { rawRange } from '../lib/offset-map.js';
+import { QuantityScanner, type Quantity } from '../lib/quantities.js';
+
+// Words that count things without being measures: they make a number a count, not an amount.
+export const CLASSIFIERS = ['个', '家', '户', '所', '项', '座', '套', '条', '次', '场', '名', '位', '种', '台', '辆', '件', '处', '批', '张', '只', '部', '支', '对', '颗', '片', '间', '届', '岁', '人次', '家次', '亿人次', '万人次'];
+const TIME_UNITS = ['年', '月', '日', '天', '周', '小时', '分钟'];
+
+let scanner: QuantityScanner | null = null;
+function getScanner(): QuantityScanner {
+  scanner ??= new QuantityScanner([...Object.keys(catalog().units), ...CLASSIFIERS, ...TIME_UNITS]);
+  return scanner;
+}
+
+function classify(q: Quantity, text: string): MentionClass {
+  if (q.problem) return 'other';
+  const before = text.slice(Math.max(0, q.start - 1), q.start);
+  const after = text.slice(q.end, q.end + 1);
+  if (before === '第') return 'ordinal';
+  if (q.unit === '年' && q.value !== null && q.value >= 1900 && q.value <= 2100 && Number.isInteger(q.value) && q.numeral === 'arabic') return 'date';
+  if ((q.unit === '月' && q.value !== null && q.value <= 12) || (q.unit === '日' && q.value !== null && q.value <= 31)) return 'date';
+  if (/[“"「『]/u.test(before) && /[”"」』+＋\-]/u.test(after)) return 'name_or_code';
+  if (/[A-Za-z+＋]/u.test(before) || /^[+＋]/u.test(after)) return 'name_or_code';
+  const std = standardUnit(q.unit);
+  if (q.unit !== null && (CLASSIFIERS.some((c) => q.unit!.endsWith(c)) || std?.std === 'count' || std?.std === 'household' || std?.std === 'enterprise')) return 'count';
+  return 'other';
+}
+
+export const quantities: Stage = {
+  name: 'quantities',
+  version: '1',
+  run(doc, ctx) {
+    const mentions: Mention[] = [];
+    const messages: Message[] = [];
+    for (const p of doc.paragraphs ?? []) {
+      for (const q of getScanner().scan(p.text)) {
+        const mention: Mention = { ...q, paragraph: p.ordinal, textStart: p.textStart, cls: classify(q, p.text), label: null, indicatorId: null };
+        mentions.push(mention);
+        if (q.problem) {
+          const [rawStart, rawEnd] = rawRange(doc.map, p.textStart + q.start, p.textStart + q.end, doc.raw.length);
+          messages.push(message(doc, ctx, { severity: 'warning', stage: this.name, rule: 'quantity/unreadable', reason: `a number that cannot be read (${q.problem})`, rawStart, rawEnd, found: q.text }));
+        }
+      }
+    }
+    return withStage(doc, this, { data: { ...doc.data, mentions }, messages: [...doc.messages, ...messages] });
+  },
+};
