@@ -15,17 +15,23 @@ const PLAN_PERIODS: Array<[RegExp, number]> = [
 export const yearPeriod = (y: number): Period => ({ label: String(y), start: y, end: y });
 const span = (a: number, b: number): Period => ({ label: `${a}-${b}`, start: a, end: b });
 
-/** A period named in a piece of text (sentence or section heading), or null. */
-export function periodIn(text: string, docYear: number | null): Period | null {
+/**
+ * A period named in a piece of text (sentence, paragraph lead or section heading), or null; the
+ * last one named wins (在2021年…的基础上，2022年煤炭日均产量…: 2022). `report`: the text is a
+ * government work report, whose 一年来 is the year before its delivery.
+ */
+export function periodIn(text: string, docYear: number | null, report = true): Period | null {
   for (const [re, first] of PLAN_PERIODS) if (re.test(text)) return span(first, first + 4);
   if (docYear !== null) {
     if (/五年来|过去五年|近五年|这五年/u.test(text)) return span(docYear - 5, docYear - 1);
     if (/今后五年|未来五年/u.test(text)) return span(docYear, docYear + 4);
-    if (/去年|上年/u.test(text)) return yearPeriod(docYear - 1);
-    if (/今年|本年/u.test(text)) return yearPeriod(docYear);
+    if (/去年|上年|过去一年|刚刚过去的一年/u.test(text)) return yearPeriod(docYear - 1);
+    if (/一年来/u.test(text)) return yearPeriod(report ? docYear - 1 : docYear);
+    if (/今年|本年|目前|当前|现在|眼下/u.test(text)) return yearPeriod(docYear);
     if (/明年/u.test(text)) return yearPeriod(docYear + 1);
   }
-  const year = /((?:19|20)\d{2})年(?!代|均|以来|前后|底前|前)/u.exec(text);
-  if (year) return yearPeriod(Number(year[1]));
+  const years = [...text.matchAll(/((?:19|20)\d{2})年(?!代|均|以来|前后|底前|前)/gu)];
+  const last = years.at(-1);
+  if (last) return yearPeriod(Number(last[1]));
   return null;
 }

@@ -30,7 +30,7 @@ export interface Quantity {
 }
 
 const PRE_QUALIFIER: Record<string, Qualifier> = {
-  约: 'approx', 大约: 'approx', 近: 'nearly', 将近: 'nearly', 接近: 'nearly', 超过: 'more_than', 突破: 'more_than', 逾: 'more_than',
+  约: 'approx', 大约: 'approx', 近: 'nearly', 将近: 'nearly', 接近: 'nearly', 超过: 'more_than', 突破: 'more_than', 逾: 'more_than', 超: 'more_than',
   不低于: 'at_least', 不少于: 'at_least', 至少: 'at_least', 不超过: 'at_most', 不高于: 'at_most', 控制在: 'exact',
 };
 const POST_QUALIFIER: Record<string, Qualifier> = { 左右: 'approx', 上下: 'approx', 以上: 'at_least', 以内: 'at_most', 以下: 'at_most' };
@@ -101,8 +101,10 @@ export class QuantityScanner {
       const numText = g['num'] ?? g['lo'] ?? '';
       if (numText === '') continue;
       const chinese = !/^\d/u.test(numText);
-      // A Chinese numeral is a quantity only with a unit or a scale after it.
+      // A Chinese numeral is a quantity only with a unit or a scale after it, and only with a digit
+      // in it: 千亿产业 and 百万 are names and manners of speaking, not amounts.
       if (re === this.single && chinese && !g['unit'] && !g['scale']) continue;
+      if (chinese && !/[零〇一二两三四五六七八九十]/u.test(numText)) continue;
       // A qualifier word with no number after it is just a word.
       if (g['pre'] && numText === '') continue;
       // 万万, 亿亿: a scale word twice cannot be read.

@@ -29,7 +29,8 @@ function classify(q: Quantity, text: string): MentionClass {
   if (q.unit === '年' && q.value !== null && q.value >= 1900 && q.value <= 2100 && Number.isInteger(q.value) && q.numeral === 'arabic') return 'date';
   if ((q.unit === '月' && q.value !== null && q.value <= 12) || (q.unit === '日' && q.value !== null && q.value <= 31)) return 'date';
   if (/[“"「『]/u.test(before) && /[”"」』+＋\-]/u.test(after)) return 'name_or_code';
-  if (/[A-Za-z+＋]/u.test(before) || /^[+＋]/u.test(after)) return 'name_or_code';
+  // PM2.5, 1+N: digits glued to letters or to a plus sign are part of a name.
+  if ((/^\d/u.test(q.text) && /[A-Za-z+＋]/u.test(before)) || /^[+＋]/u.test(after)) return 'name_or_code';
   const std = standardUnit(q.unit);
   if (q.unit !== null && (CLASSIFIERS.some((c) => q.unit!.endsWith(c)) || std?.std === 'count' || std?.std === 'household' || std?.std === 'enterprise')) return 'count';
   return 'other';

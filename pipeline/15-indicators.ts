@@ -19,6 +19,9 @@ const GROWTH_VERB = /增长|增速|增幅|提高|上升|上涨|涨幅|增加|回
 const FALL_VERB = /下降|减少|降低|回落|下滑|降幅|缩小/u;
 const TO_LEVEL = /(?:到|至|为|达|达到|是|占|共|实现|完成)$/u;
 const TARGET_WORDS = /预期目标|主要目标|目标是|目标为|力争|控制在|预期|确保|目标/u;
+// A paragraph's opening clause that is only a time (五年来, 特别是刚刚过去的2022年, “十三五”时期).
+const TIME_LEAD = /^(?:特别是|其中|回顾)?(?:刚刚过去的|过去的)?(?:(?:19|20)\d{2}年|[一二三四五六七八九十]年来|过去[一二三四五]年|近[一二三四五]年|去年|今年|上年|一年来|“?十[一二三四五]五”?(?:时期|期间)?)(?:以来|来|里)?$/u;
+const PREDICATE_CLAUSE = /^(?:年均|同比|比上年|分别|均|累计|全年)?(?:增长|下降|提高|增加|减少|降低|回落|上涨|达到|达|突破|超过|控制在|保持在|稳定在)?(?:到|至)?(?:约|近|超过)?$/u;
 const PLAN_SECTION = /工作安排|重点工作|总体要求|主要预期目标|目标任务|今后五年|总体安排/u;
 
 interface Family {
@@ -74,10 +77,24 @@ interface Subject {
   end: number;
 }
 
-function pickIndicator(fam: Family, m: Mention, predicate: string): Indicator | null {
+const BARE_SCALE = /^(?:万亿|亿|万)$/u;
+
+/** Units of a mention for an indicator: 329万贫困人口 has only a scale word; the noun gives the unit. */
+function unitFor(m: Mention, ind: Indicator | null): { std: string; factor: number } | null {
   const std = standardUnit(m.unit);
+  if (std) return std;
+  if (ind && m.unit && BARE_SCALE.test(m.unit) && (ind.measure === 'level' || ind.measure === 'count')) {
+    return { std: ind.unit_std, factor: m.unit === '万亿' ? 1e12 : m.unit === '亿' ? 1e8 : 1e4 };
+  }
+  return null;
+}
+
+function pickIndicator(fam: Family, m: Mention, predicate: string, name: string): Indicator | null {
+  const level0 = fam.byMeasure.get('level') ?? fam.byMeasure.get('count');
+  const std = unitFor(m, level0 ?? null);
   if (!std) return null;
-  const changes = GROWTH_VERB.test(predicate) && !TO_LEVEL.test(predicate);
+  // 居民消费价格涨幅控制在3%: the name itself says it is a rate of change.
+  const changes = /(?:涨幅|增速|增幅|增长率|增长)$/u.test(name) || (GROWTH_VERB.test(predicate) && !TO_LEVEL.test(predicate));
   if (std.std === 'percent') {
     if (changes) return fam.byMeasure.get('reduction') ?? fam.byMeasure.get('growth') ?? null;
     return fam.byMeasure.get('share') ?? null;
@@ -88,12 +105,27 @@ function pickIndicator(fam: Family, m: Mention, predicate: string): Indicator | 
   return level && level.unit_std === std.std ? level : null;
 }
 
-function statusOf(sentence: string, after: string, section: string | null): IndicatorValue['status'] {
+/**
+ * 预计 covers the whole sentence (up to 。); a target word counts when it comes before the number
+ * (实现今年就业目标难度不小 after a number does not make it a target), or right after it
+ * (好于下降7%的预期); and the plan sections of a report are targets throughout.
+ */
+function statusOf(fullSentence: string, before: string, after: string, section: string | null): IndicatorValue['status'] {
   if (/^的?(?:预期|目标)/u.test(after)) return 'target';
-  if (/预计/u.test(sentence)) return 'estimate';
-  if (TARGET_WORDS.test(sentence.replace(/(?:低于|高于|好于|超过|完成|超额完成)预期/gu, ''))) return 'target';
+  if (/预计/u.test(fullSentence)) return 'estimate';
+  if (/将[^，。；]{0,6}$/u.test(before)) return 'target';
+  if (TARGET_WORDS.test(before.replace(/(?:低于|高于|好于|超过|完成|超额完成|实现)(?:了)?(?:预期|目标)/gu, ''))) return 'target';
   if (section && PLAN_SECTION.test(section)) return 'target';
   return 'actual';
+}
+
+/** The sentence up to 。！？ around a position (the ；-separated items share it). */
+function fullSentenceAt(text: string, at: number): { start: number; text: string } {
+  let start = at;
+  while (start > 0 && !/[。！？!?]/u.test(text[start - 1]!)) start--;
+  let end = at;
+  while (end < text.length && !/[。！？!?]/u.test(text[end]!)) end++;
+  return { start, text: text.slice(start, end + 1) };
 }
 
 export const indicators: Stage = {
@@ -107,6 +139,20 @@ export const indicators: Stage = {
     const values: IndicatorValue[] = [];
     const messages: Message[] = [];
     const paragraphs = new Map((doc.paragraphs ?? []).map((p) => [p.ordinal, p]));
+
+    // A paragraph that opens with a time (一年来，… / 特别是刚刚过去的2022年，…) dates the paragraphs
+    // after it until the next heading.
+    const carried = new Map<number, Period | null>();
+    let context: Period | null = null;
+    for (const [ordinal, p] of paragraphs) {
+      if ((p.headingLevel ?? null) !== null) context = null;
+      else {
+        const lead = p.text.slice(0, Math.max(0, p.text.search(/[，,]/u)));
+        const opened = TIME_LEAD.test(lead) ? periodIn(lead, meta.year, meta.kind === 'government_work_report') : null;
+        if (opened) context = opened;
+      }
+      carried.set(ordinal, context);
+    }
 
     for (const [ordinal, p] of paragraphs) {
       const own = mentions.filter((m) => m.paragraph === ordinal);
@@ -125,39 +171,59 @@ export const indicators: Stage = {
           // 分别: the i-th number after 分别 belongs to the i-th subject before it.
           let subject: Subject | undefined;
           let targetId: string | null = null;
+          let listPredicate: string | null = null;
           if (respectively >= 0 && m.start > s.start + respectively) {
             const listClause = clauseOf(s.start + respectively);
             const listSubjects = subjects.filter((x) => x.end <= s.start + respectively && x.start >= listClause.start);
             const numbers = inSentence.filter((x) => x.start > s.start + respectively && x.start < listClause.end);
             const k = numbers.indexOf(m);
+            const lastSubject = listSubjects.at(-1);
+            // Every number of the list takes the predicate said once for all (…分别增长11.6%、11.7%).
+            if (lastSubject && numbers[0]) listPredicate = p.text.slice(lastSubject.end, numbers[0].start);
             const compound = listSubjects.length === 1 ? COMPOUND[listSubjects[0]!.name] : undefined;
             if (compound && k >= 0 && k < compound.length) {
               subject = listSubjects[0];
               targetId = compound[k]!;
             } else if (k >= 0 && k < listSubjects.length && listSubjects.length === numbers.length) subject = listSubjects[k];
           }
+          // 58个贫困县, 329万贫困人口: a catalogue name right after the number is its subject.
+          if (!subject) subject = subjects.find((x) => x.start === m.end || (x.start > m.end && x.start <= m.end + 2 && /^[的名]?$/u.test(p.text.slice(m.end, x.start))));
           if (!subject) {
             const clause = clauseOf(m.start);
             const before = subjects.filter((x) => x.end <= m.start);
             subject = before.filter((x) => x.start >= clause.start).at(-1) ?? before.at(-1);
-            // Another number between subject and this one took the subject, unless they are a list.
-            if (subject && subject.start < clause.start && inSentence.some((o) => o !== m && o.start > subject!.end && o.end <= m.start && !/^[、和及与]/u.test(p.text.slice(o.end, m.start)))) subject = undefined;
+            // Another number between subject and this one took the subject, unless they are a list,
+            // or this number's clause is only a predicate (…大关，年均增长约6%).
+            // A subject reaches into a later clause only when that clause is a bare predicate
+            // (…大关，年均增长约6%; …3.52%，控制在4.2%以内); a clause with words of its own has its own subject.
+            const predicateOnly = PREDICATE_CLAUSE.test(p.text.slice(clause.start, m.start));
+            if (subject && subject.start < clause.start && !predicateOnly) subject = undefined;
           }
           if (!subject) return;
-          const predicate = p.text.slice(subject.end, m.start);
+          // The words that say what the number is: after the subject, or after the last number
+          // between them (…的2.4%提高到2019年底的23.18%), without a year that dates the number.
+          const between = inSentence.filter((o) => o !== m && o.start >= subject!.end && o.end <= m.start).at(-1);
+          const predicate = listPredicate ?? (subject.start >= m.end ? '' : p.text.slice(between ? between.end : subject.end, m.start).replace(/(?:19|20)\d{2}年(?:底|末|初)?的$/u, ''));
           let ind: Indicator | null = null;
           if (targetId) {
             const base = byId.get(targetId)!;
             const growth = byId.get(`${targetId}_growth`);
-            const std = standardUnit(m.unit);
+            const std = unitFor(m, base);
             ind = std?.std === 'percent' ? (growth ?? null) : std?.std === base.unit_std && (!GROWTH_VERB.test(predicate) || TO_LEVEL.test(predicate)) ? base : null;
           } else {
             const fam = lex.families.get(subject.name);
-            if (fam) ind = pickIndicator(fam, m, predicate);
+            if (fam) ind = pickIndicator(fam, m, predicate, subject.name);
           }
           m.label = p.text.slice(subject.start, subject.end);
+          // 329万贫困人口全部脱贫: a stock of poor people that left poverty is a poverty reduction.
+          if (ind?.id === 'poor_population' && /^[^，。；]{0,6}(?:脱贫|摆脱贫困|实现脱贫)/u.test(p.text.slice(Math.max(subject.end, m.end)))) ind = byId.get('poverty_reduction') ?? ind;
           if (!ind) return;
-          const value = makeValue(doc, ind, m, p, s, subject, predicate);
+          // 新增财政支出15.87亿元: an increment of a level is not the level.
+          if ((ind.measure === 'level' || ind.measure === 'count') && !ind.id.startsWith('new_') && /(?:新增|增加|追加|减少|压减)$/u.test(p.text.slice(Math.max(s.start, subject.start - 2), subject.start))) return;
+          // 突破2万亿元、2.5万亿元: the word before the first item qualifies each item.
+          const prev = inSentence[inSentence.indexOf(m) - 1];
+          if (m.qualifier === 'exact' && prev && /^、$/u.test(p.text.slice(prev.end, m.start)) && /^(?:约|近|超过|突破|逾)/u.test(prev.text)) m.qualifier = prev.qualifier;
+          const value = makeValue(doc, ind, m, p, s, subject, predicate, carried.get(ordinal) ?? null);
           if (!value) return;
           const { lo, hi } = { lo: ind.plausible.min, hi: ind.plausible.max };
           const stdValues = [value.valueStd, value.valueStdLow, value.valueStdHigh].filter((v): v is number => v !== null);
@@ -177,14 +243,15 @@ export const indicators: Stage = {
   },
 };
 
-function makeValue(doc: Doc, ind: Indicator, m: Mention, p: Paragraph, s: Span, subject: Subject, predicate: string): IndicatorValue | null {
+function makeValue(doc: Doc, ind: Indicator, m: Mention, p: Paragraph, s: Span, subject: Subject, predicate: string, carried: Period | null): IndicatorValue | null {
   const meta = doc.meta!;
-  const std = standardUnit(m.unit)!;
+  const std = unitFor(m, ind)!;
   const falls = FALL_VERB.test(predicate) && ind.measure !== 'reduction';
   const sign = falls ? -1 : 1;
   const after = p.text.slice(m.end, s.end);
-  const status = statusOf(s.text, after, p.section ?? null);
-  const period = resolvePeriod(doc, p, s, m, status);
+  const full = fullSentenceAt(p.text, m.start);
+  const status = statusOf(full.text, p.text.slice(full.start, m.start), after, p.section ?? null);
+  const period = resolvePeriod(doc, p, s, m, status, carried);
   const scale = (v: number | null) => (v === null ? null : roundStd(v * std.factor));
   const value = m.value === null ? null : sign * m.value;
   const [lo, hi] = m.valueLow === null ? [null, null] : falls ? [-m.valueHigh!, -m.valueLow] : [m.valueLow, m.valueHigh];
@@ -202,23 +269,38 @@ function roundStd(v: number): number {
   return Number(v.toPrecision(12));
 }
 
-function resolvePeriod(doc: Doc, p: Paragraph, s: Span, m: Mention, status: IndicatorValue['status']): Period {
+function resolvePeriod(doc: Doc, p: Paragraph, s: Span, m: Mention, status: IndicatorValue['status'], carried: Period | null): Period {
   const meta = doc.meta!;
   const year = meta.year;
+  const report = meta.kind === 'government_work_report';
   // 从2017年的1.45万亿元: a year right before the number, joined by 的, is that number's own.
-  const own = /((?:19|20)\d{2})年(?:的|底|末)$/u.exec(p.text.slice(Math.max(s.start, m.start - 8), m.start));
+  const lead = p.text.slice(Math.max(s.start, m.start - 14), m.start);
+  const own = /((?:19|20)\d{2})年(?:底|末|初)?的$/u.exec(lead);
   if (own) return yearPeriod(Number(own[1]));
-  const inSentence = periodIn(p.text.slice(s.start, m.start), year) ?? periodIn(s.text, year);
+  // 20世纪50年代初期的2.4%: a decade.
+  const decade = /(?:(\d{2})世纪)?(\d)0年代(?:初期|中期|末期|初|末)?的$/u.exec(lead);
+  if (decade) {
+    const first = (decade[1] ? (Number(decade[1]) - 1) * 100 : 1900) + Number(decade[2]) * 10;
+    return { label: `${first}-${first + 9}`, start: first, end: first + 9 };
+  }
+  // Years that belong to one number (从2017年的) or are a comparison base (比2015年) do not date the sentence.
+  const strip = (t: string) => t.replace(/(?:从|由)?(?:19|20)\d{2}年(?:底|末|初)?的|比(?:19|20)\d{2}年(?:底|末)?/gu, '');
+  const inSentence = periodIn(strip(p.text.slice(s.start, m.start)), year, report) ?? periodIn(strip(s.text), year, report);
   if (inSentence) return inSentence;
+  // The paragraph's opening words (五年来，…) date it; a year named in passing in an earlier
+  // sentence (成功应对2021年…秋汛) does not.
+  const opening = p.text.slice(0, Math.max(0, p.text.search(/[，,]/u)));
+  const inParagraph = s.start > 0 && TIME_LEAD.test(opening) ? periodIn(opening, year, report) : null;
+  if (inParagraph) return inParagraph;
+  if (carried) return carried;
   if (p.section) {
     // The innermost heading that names a period decides.
     for (const part of p.section.split(' > ').reverse()) {
-      const fromSection = periodIn(part, year);
+      const fromSection = periodIn(part, year, report);
       if (fromSection) return fromSection;
     }
   }
   if (year === null) return { label: 'unknown', start: 1900, end: 1900 };
-  const report = meta.kind === 'government_work_report';
   return yearPeriod(status === 'target' || !report ? year : year - 1);
 }
 
@@ -239,13 +321,13 @@ function targetsWithoutNumber(doc: Doc, ctx: StageContext): IndicatorValue[] {
   const out: IndicatorValue[] = [];
   for (const p of doc.paragraphs ?? []) {
     for (const s of sentences(p.text)) {
-      const m = /(?<what>[^，。；]{2,30}?)(?<growth>增长|增速)?目标(?:根据|视|按照)(?<how>[^，。；]{2,40})(?:设置|确定|另行)/u.exec(s.text);
-      if (!m) continue;
+      for (const m of s.text.matchAll(NUMBERLESS_TARGET)) {
       lex.pattern.lastIndex = 0;
-      const subject = [...m.groups!['what']!.matchAll(lex.pattern)].at(-1);
+      const what = m.groups!['what'] ?? m.groups!['what2'] ?? m.groups!['what3'] ?? '';
+      const subject = [...what.matchAll(lex.pattern)].at(-1);
       if (!subject) continue;
       const fam = lex.families.get(subject[0]);
-      const ind = m.groups!['growth'] ? fam?.byMeasure.get('growth') : fam?.byMeasure.get('level');
+      const ind = m.groups!['growth'] || m.groups!['growth2'] || m.groups!['growth3'] ? fam?.byMeasure.get('growth') : fam?.byMeasure.get('level');
       if (!ind) continue;
       const start = s.start + m.index;
       const [rawStart, rawEnd] = rawRange(doc.map, p.textStart + start, p.textStart + start + m[0].length, doc.raw.length);
@@ -256,8 +338,13 @@ function targetsWithoutNumber(doc: Doc, ctx: StageContext): IndicatorValue[] {
         region: doc.meta!.region, paragraph: p.ordinal, section: p.section ?? null, sentence: s.text, rawStart, rawEnd,
         note: `target stated without a number: ${m[0]}`,
       });
-      void ctx;
+      }
     }
   }
+  void ctx;
   return out;
 }
+
+// Targets set in words: 增长目标根据新的统计口径设置; 增速与经济增长基本同步; 增速高于经济增长.
+const NUMBERLESS_TARGET =
+  /(?<what>[^，。；、]{2,30}?)(?<growth>增长|增速)?目标(?:根据|视|按照)[^，。；]{2,40}(?:设置|确定|另行)|(?<what2>[^，。；、]{2,30}?)(?<growth2>增速|增长)(?:与|和|同)经济增长(?:基本)?同步|(?<what3>[^，。；、]{2,30}?)(?<growth3>增速|增长)高于经济增长/gu;
