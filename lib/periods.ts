@@ -21,7 +21,11 @@ const span = (a: number, b: number): Period => ({ label: `${a}-${b}`, start: a, 
  * government work report, whose 一年来 is the year before its delivery.
  */
 export function periodIn(text: string, docYear: number | null, report = true): Period | null {
-  for (const [re, first] of PLAN_PERIODS) if (re.test(text)) return span(first, first + 4);
+  // A plan period dates a text only as a period (“十三五”时期, 十三五期间, “十三五”以来), not as an
+  // adjective (“十三五”脱贫攻坚首战首胜 is about its first year).
+  for (const [re, first] of PLAN_PERIODS) {
+    if (new RegExp(`${re.source}”?(?:时期|期间|以来|末|规划期|的五年|$)`, 'u').test(text)) return span(first, first + 4);
+  }
   if (docYear !== null) {
     if (/五年来|过去五年|近五年|这五年/u.test(text)) return span(docYear - 5, docYear - 1);
     if (/今后五年|未来五年/u.test(text)) return span(docYear, docYear + 4);

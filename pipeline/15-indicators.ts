@@ -21,7 +21,10 @@ const TO_LEVEL = /(?:到|至|为|达|达到|是|占|共|实现|完成)$/u;
 const TARGET_WORDS = /预期目标|主要目标|目标是|目标为|力争|控制在|预期|确保|目标/u;
 // A paragraph's opening clause that is only a time (五年来, 特别是刚刚过去的2022年, “十三五”时期).
 const TIME_LEAD = /^(?:特别是|其中|回顾)?(?:刚刚过去的|过去的)?(?:(?:19|20)\d{2}年|[一二三四五六七八九十]年来|过去[一二三四五]年|近[一二三四五]年|去年|今年|上年|一年来|“?十[一二三四五]五”?(?:时期|期间)?)(?:以来|来|里)?$/u;
-const PREDICATE_CLAUSE = /^(?:年均|同比|比上年|分别|均|累计|全年)?(?:增长|下降|提高|增加|减少|降低|回落|上涨|达到|达|突破|超过|控制在|保持在|稳定在)?(?:到|至)?(?:约|近|超过)?$/u;
+const SUB_YEAR = /一季度|二季度|三季度|四季度|上半年|下半年|前三季度|前两季度|\d{1,2}[-—至]\d{1,2}月|\d{1,2}月份/u;
+const NAME_ENDS = /^(?:$|[，。、；：！？,.;:]|全部|全面|均|已|有序|实现|摘帽|退出|出列|脱贫|达到|完成|搬迁|建设|和|及|与|的)/u;
+const TIME_START = /^(?:特别是)?(?:刚刚)?(?:过去一年|过去五年|五年来|一年来|去年)/u;
+const PREDICATE_CLAUSE = /^(?:年产量|产量|总量|规模|数量|总额|里程|年均|同比|比上年|分别|均|累计|全年)?(?:好于|低于|高于)?(?:增长|下降|提高|增加|减少|降低|回落|上涨|达到|达|突破|超过|控制在|保持在|稳定在)?(?:到|至)?(?:预期|目标)?(?:约|近|超过)?$/u;
 const PLAN_SECTION = /工作安排|重点工作|总体要求|主要预期目标|目标任务|今后五年|总体安排/u;
 
 interface Family {
@@ -81,6 +84,8 @@ const BARE_SCALE = /^(?:万亿|亿|万)$/u;
 
 /** Units of a mention for an indicator: 329万贫困人口 has only a scale word; the noun gives the unit. */
 function unitFor(m: Mention, ind: Indicator | null): { std: string; factor: number } | null {
+  // 增长3.5倍 is a growth of 350 percent.
+  if (m.unit === '倍' && ind?.unit_std === 'percent' && ind.measure === 'growth') return { std: 'percent', factor: 100 };
   const std = standardUnit(m.unit);
   if (std) return std;
   if (ind && m.unit && BARE_SCALE.test(m.unit) && (ind.measure === 'level' || ind.measure === 'count')) {
@@ -99,6 +104,7 @@ function pickIndicator(fam: Family, m: Mention, predicate: string, name: string)
     if (changes) return fam.byMeasure.get('reduction') ?? fam.byMeasure.get('growth') ?? null;
     return fam.byMeasure.get('share') ?? null;
   }
+  if (std.std === 'times') return changes ? (fam.byMeasure.get('growth') ?? null) : null;
   if (std.std === 'percentage_point') return null;
   if (changes && !TO_LEVEL.test(predicate)) return null; // 增加8965元: a change in level, not a level
   const level = fam.byMeasure.get('level') ?? fam.byMeasure.get('count');
@@ -112,6 +118,8 @@ function pickIndicator(fam: Family, m: Mention, predicate: string, name: string)
  */
 function statusOf(fullSentence: string, before: string, after: string, section: string | null): IndicatorValue['status'] {
   if (/^的?(?:预期|目标)/u.test(after)) return 'target';
+  // 控制在预期4.2%以内: the number is the target even inside a 预计 sentence.
+  if (/(?:控制在|达到|实现)?(?:预期|目标)(?:为|是)?$/u.test(before) && !/(?:低于|高于|好于|超过|完成)(?:预期|目标)$/u.test(before)) return 'target';
   if (/预计/u.test(fullSentence)) return 'estimate';
   if (/将[^，。；]{0,6}$/u.test(before)) return 'target';
   if (TARGET_WORDS.test(before.replace(/(?:低于|高于|好于|超过|完成|超额完成|实现)(?:了)?(?:预期|目标)/gu, ''))) return 'target';
@@ -148,7 +156,8 @@ export const indicators: Stage = {
       if ((p.headingLevel ?? null) !== null) context = null;
       else {
         const lead = p.text.slice(0, Math.max(0, p.text.search(/[，,]/u)));
-        const opened = TIME_LEAD.test(lead) ? periodIn(lead, meta.year, meta.kind === 'government_work_report') : null;
+        const start = TIME_START.exec(p.text)?.[0];
+        const opened = TIME_LEAD.test(lead) ? periodIn(lead, meta.year, meta.kind === 'government_work_report') : start ? periodIn(start, meta.year, meta.kind === 'government_work_report') : null;
         if (opened) context = opened;
       }
       carried.set(ordinal, context);
@@ -179,7 +188,7 @@ export const indicators: Stage = {
             const k = numbers.indexOf(m);
             const lastSubject = listSubjects.at(-1);
             // Every number of the list takes the predicate said once for all (…分别增长11.6%、11.7%).
-            if (lastSubject && numbers[0]) listPredicate = p.text.slice(lastSubject.end, numbers[0].start);
+            if (k >= 0 && lastSubject && numbers[0]) listPredicate = p.text.slice(lastSubject.end, numbers[0].start);
             const compound = listSubjects.length === 1 ? COMPOUND[listSubjects[0]!.name] : undefined;
             if (compound && k >= 0 && k < compound.length) {
               subject = listSubjects[0];
@@ -187,7 +196,14 @@ export const indicators: Stage = {
             } else if (k >= 0 && k < listSubjects.length && listSubjects.length === numbers.length) subject = listSubjects[k];
           }
           // 58个贫困县, 329万贫困人口: a catalogue name right after the number is its subject.
-          if (!subject) subject = subjects.find((x) => x.start === m.end || (x.start > m.end && x.start <= m.end + 2 && /^[的名]?$/u.test(p.text.slice(m.end, x.start))));
+          if (!subject) {
+            subject = subjects.find((x) => x.start >= m.end && x.start <= m.end + 8 && /^[\p{Script=Han}]*$/u.test(p.text.slice(m.end, x.start)));
+            // 10万贫困人口实施易地扶贫搬迁: a second name right after says what the people did.
+            const next = subject && subjects.find((x) => x.start > subject!.end && x.start <= subject!.end + 6 && !/[，。；、]/u.test(p.text.slice(subject!.end, x.start)));
+            if (next) subject = next;
+            // The counted thing must end at the name: 36个贫困县建档立卡贫困家庭 counts families.
+            if (subject && subject.start >= m.end && !NAME_ENDS.test(p.text.slice(subject.end, subject.end + 4))) subject = undefined;
+          }
           if (!subject) {
             const clause = clauseOf(m.start);
             const before = subjects.filter((x) => x.end <= m.start);
@@ -200,9 +216,22 @@ export const indicators: Stage = {
             if (subject && subject.start < clause.start && !predicateOnly) subject = undefined;
           }
           if (!subject) return;
+          // 一季度、上半年、前三季度…: values for part of a year are not the indicator's.
+          if (SUB_YEAR.test(p.text.slice(Math.max(s.start, Math.min(subject.start, clauseOf(m.start).start)), m.start))) return;
+          // 一个贫困村 in 决不落下一个贫困村: a one written in words is a manner of speaking.
+          if (m.numeral === 'chinese' && m.value === 1) return;
           // The words that say what the number is: after the subject, or after the last number
-          // between them (…的2.4%提高到2019年底的23.18%), without a year that dates the number.
-          const between = inSentence.filter((o) => o !== m && o.start >= subject!.end && o.end <= m.start).at(-1);
+          // between them (…的2.4%提高到2019年底的23.18%), without a year that dates the number; the
+          // items of a list (提高177元、209元) share the words said before the first.
+          let between = inSentence.filter((o) => o !== m && o.start >= subject!.end && o.end <= m.start).at(-1);
+          while (between && /^[、和及与]$/u.test(p.text.slice(between.end, (inSentence[inSentence.indexOf(between) + 1] ?? m).start))) {
+            const earlier = inSentence[inSentence.indexOf(between) - 1];
+            if (!earlier || earlier.start < subject.end) {
+              between = undefined;
+              break;
+            }
+            between = earlier;
+          }
           const predicate = listPredicate ?? (subject.start >= m.end ? '' : p.text.slice(between ? between.end : subject.end, m.start).replace(/(?:19|20)\d{2}年(?:底|末|初)?的$/u, ''));
           let ind: Indicator | null = null;
           if (targetId) {
@@ -219,7 +248,7 @@ export const indicators: Stage = {
           if (ind?.id === 'poor_population' && /^[^，。；]{0,6}(?:脱贫|摆脱贫困|实现脱贫)/u.test(p.text.slice(Math.max(subject.end, m.end)))) ind = byId.get('poverty_reduction') ?? ind;
           if (!ind) return;
           // 新增财政支出15.87亿元: an increment of a level is not the level.
-          if ((ind.measure === 'level' || ind.measure === 'count') && !ind.id.startsWith('new_') && /(?:新增|增加|追加|减少|压减)$/u.test(p.text.slice(Math.max(s.start, subject.start - 2), subject.start))) return;
+          if ((ind.measure === 'level' || ind.measure === 'count') && !ind.id.startsWith('new_') && /(?:新增|净增|增加|追加|减少|压减)$/u.test(p.text.slice(Math.max(s.start, subject.start - 2), subject.start))) return;
           // 突破2万亿元、2.5万亿元: the word before the first item qualifies each item.
           const prev = inSentence[inSentence.indexOf(m) - 1];
           if (m.qualifier === 'exact' && prev && /^、$/u.test(p.text.slice(prev.end, m.start)) && /^(?:约|近|超过|突破|逾)/u.test(prev.text)) m.qualifier = prev.qualifier;
@@ -270,6 +299,20 @@ function roundStd(v: number): number {
 }
 
 function resolvePeriod(doc: Doc, p: Paragraph, s: Span, m: Mention, status: IndicatorValue['status'], carried: Period | null): Period {
+  const base = basePeriod(doc, p, s, m, status, carried);
+  const before = p.text.slice(Math.max(s.start, m.start - 6), m.start);
+  const after = p.text.slice(m.end, m.end + 4);
+  // 由26个增至88个: the first number is the level before the period began.
+  if (/(?:由|从)$/u.test(before) && /^(?:增至|增加到|增长到|提高到|上升到|降至|下降到|减少到|减至)/u.test(after)) return yearPeriod(base.start - 1);
+  // 年均增长5.5%: an average over years, never one year.
+  if (/年均/u.test(p.text.slice(Math.max(s.start, m.start - 8), m.start)) && base.start === base.end) {
+    const wider = [carried, ...(p.section ?? '').split(' > ').reverse().map((part) => periodIn(part, doc.meta!.year))].find((x) => x && x.start < x.end);
+    return wider ?? { label: `${base.end - 4}-${base.end}`, start: base.end - 4, end: base.end };
+  }
+  return base;
+}
+
+function basePeriod(doc: Doc, p: Paragraph, s: Span, m: Mention, status: IndicatorValue['status'], carried: Period | null): Period {
   const meta = doc.meta!;
   const year = meta.year;
   const report = meta.kind === 'government_work_report';
@@ -323,28 +366,72 @@ function targetsWithoutNumber(doc: Doc, ctx: StageContext): IndicatorValue[] {
     for (const s of sentences(p.text)) {
       for (const m of s.text.matchAll(NUMBERLESS_TARGET)) {
       lex.pattern.lastIndex = 0;
-      const what = m.groups!['what'] ?? m.groups!['what2'] ?? m.groups!['what3'] ?? '';
+      const what = m.groups!['what'] ?? m.groups!['what2'] ?? m.groups!['what3'] ?? m.groups!['what4'] ?? '';
       const subject = [...what.matchAll(lex.pattern)].at(-1);
       if (!subject) continue;
       const fam = lex.families.get(subject[0]);
-      const ind = m.groups!['growth'] || m.groups!['growth2'] || m.groups!['growth3'] ? fam?.byMeasure.get('growth') : fam?.byMeasure.get('level');
+      const ind = m.groups!['growth'] || m.groups!['growth2'] || m.groups!['growth3']
+        ? fam?.byMeasure.get('growth')
+        : m.groups!['what4'] !== undefined ? (fam?.byMeasure.get('share') ?? fam?.byMeasure.get('level')) : fam?.byMeasure.get('level');
       if (!ind) continue;
       const start = s.start + m.index;
       const [rawStart, rawEnd] = rawRange(doc.map, p.textStart + start, p.textStart + start + m[0].length, doc.raw.length);
-      const year = doc.meta!.year ?? 1900;
+      const at = { start, end: start } as Mention;
+      const period = resolvePeriod(doc, p, s, at, 'target', null);
       out.push({
         indicatorId: ind.id, label: subject[0], value: null, valueLow: null, valueHigh: null, unit: null, valueStd: null, valueStdLow: null, valueStdHigh: null,
-        unitStd: ind.unit_std, qualifier: 'exact', status: 'target', period: String(year), periodStart: `${year}-01-01`, periodEnd: `${year}-12-31`,
+        unitStd: ind.unit_std, qualifier: 'exact', status: 'target', period: period.label, periodStart: `${period.start}-01-01`, periodEnd: `${period.end}-12-31`,
         region: doc.meta!.region, paragraph: p.ordinal, section: p.section ?? null, sentence: s.text, rawStart, rawEnd,
         note: `target stated without a number: ${m[0]}`,
       });
       }
     }
   }
+  out.push(...assignedTargets(doc));
   void ctx;
+  return out;
+}
+
+/**
+ * 环境质量方面，包括A，B，…减排幅度，完成国家下达任务: in a plan, indicators whose target is the
+ * task the state assigns are targets without a number, one row each.
+ */
+function assignedTargets(doc: Doc): IndicatorValue[] {
+  const lex = getLexicon();
+  const out: IndicatorValue[] = [];
+  for (const p of doc.paragraphs ?? []) {
+    for (const s of sentences(p.text)) {
+      const done = /[，,]?完成(?:国家|上级)?下达(?:的)?(?:任务|目标)/u.exec(s.text);
+      const amounts = (doc.data.mentions ?? []).filter((m) => m.paragraph === p.ordinal && m.unit !== null && (m.cls === 'other' || m.cls === 'count' || m.cls === 'indicator'));
+      if (!done || amounts.some((m) => m.start >= s.start && m.end <= s.start + done.index)) continue;
+      const status = /预计/u.test(s.text) ? null : p.section && PLAN_SECTION.test(p.section) ? 'target' : /约束性指标是|预期目标|主要目标/u.test(p.text) ? 'target' : null;
+      if (status === null) continue;
+      const listed = s.text.slice(0, done.index);
+      lex.pattern.lastIndex = 0;
+      for (const a of listed.matchAll(lex.pattern)) {
+        const fam = lex.families.get(a[0]);
+        if (!fam) continue;
+        // The words after the name (or after the last name of a 、 list) say what is measured.
+        const rest = listed.slice(a.index + a[0].length);
+        const tail = rest.replace(/^(?:[、和及与][^，,、]{1,12})*/u, '').split(/[，,]/u)[0] ?? '';
+        const measureWords = rest.split(/[，,]/u)[0] + tail;
+        const ind = /下降|减排|降低/u.test(measureWords) ? fam.byMeasure.get('reduction') : /比例|率/u.test(a[0] + measureWords) ? fam.byMeasure.get('share') : undefined;
+        if (!ind) continue;
+        const start = s.start + a.index;
+        const [rawStart, rawEnd] = rawRange(doc.map, p.textStart + start, p.textStart + start + a[0].length, doc.raw.length);
+        const year = doc.meta!.year ?? 1900;
+        out.push({
+          indicatorId: ind.id, label: a[0], value: null, valueLow: null, valueHigh: null, unit: null, valueStd: null, valueStdLow: null, valueStdHigh: null,
+          unitStd: ind.unit_std, qualifier: 'exact', status: 'target', period: String(year), periodStart: `${year}-01-01`, periodEnd: `${year}-12-31`,
+          region: doc.meta!.region, paragraph: p.ordinal, section: p.section ?? null, sentence: s.text, rawStart, rawEnd,
+          note: `target stated without a number: ${done[0].replace(/^[，,]/u, '')}`,
+        });
+      }
+    }
+  }
   return out;
 }
 
 // Targets set in words: 增长目标根据新的统计口径设置; 增速与经济增长基本同步; 增速高于经济增长.
 const NUMBERLESS_TARGET =
-  /(?<what>[^，。；、]{2,30}?)(?<growth>增长|增速)?目标(?:根据|视|按照)[^，。；]{2,40}(?:设置|确定|另行)|(?<what2>[^，。；、]{2,30}?)(?<growth2>增速|增长)(?:与|和|同)经济增长(?:基本)?同步|(?<what3>[^，。；、]{2,30}?)(?<growth3>增速|增长)高于经济增长/gu;
+  /(?<what>[^，。；、]{2,30}?)(?<growth>增长|增速)?目标(?:根据|视|按照)[^，。；]{2,40}(?:设置|确定|另行)|(?<what2>[^，。；、]{2,30}?)(?<growth2>增速|增长)(?:与|和|同)经济增长(?:基本)?同步|(?<what3>[^，。；、]{2,30}?)(?<growth3>增速|增长)(?:高于经济增长|由负转[正平])|(?<what4>[^，。；、]{2,30}?)力争达到(?:或高于)?全国(?:平均|中游)水平/gu;
