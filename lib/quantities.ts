@@ -107,8 +107,10 @@ export class QuantityScanner {
       if (chinese && !/[零〇一二两三四五六七八九十]/u.test(numText)) continue;
       // A qualifier word with no number after it is just a word.
       if (g['pre'] && numText === '') continue;
-      // 万万, 亿亿: a scale word twice cannot be read.
-      if (/^(?:万|亿)/u.test(text.slice(end))) return this.unreadable(text, at, end + 1, 'scale word repeated');
+      // 万万, 亿亿: a scale word twice cannot be read (also when the second begins a unit, 万万人).
+      if (/^(?:万|亿)/u.test(text.slice(end)) || (g['scale'] && /^(?:万|亿)/u.test(g['unit'] ?? ''))) {
+        return this.unreadable(text, at, at + numText.length + (g['pre']?.length ?? 0) + (g['more']?.length ?? 0) + (g['scale']?.length ?? 0) + 1, 'scale word repeated');
+      }
       let qualifier: Qualifier = 'exact';
       if (g['pre']) qualifier = PRE_QUALIFIER[g['pre']]!;
       if (g['more']) qualifier = 'more_than';

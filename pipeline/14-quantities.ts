@@ -10,6 +10,7 @@ import { catalog, standardUnit } from '../lib/catalog.js';
 import { message } from '../lib/messages.js';
 import { rawRange } from '../lib/offset-map.js';
 import { QuantityScanner, type Quantity } from '../lib/quantities.js';
+import { toSimplified } from '../lib/script.js';
 
 // Words that count things without being measures: they make a number a count, not an amount.
 export const CLASSIFIERS = ['个', '家', '户', '所', '项', '座', '套', '条', '次', '场', '名', '位', '种', '台', '辆', '件', '处', '批', '张', '只', '部', '支', '对', '颗', '片', '间', '届', '岁', '人次', '家次', '亿人次', '万人次'];
@@ -43,8 +44,14 @@ export const quantities: Stage = {
     const mentions: Mention[] = [];
     const messages: Message[] = [];
     for (const p of doc.paragraphs ?? []) {
-      for (const q of getScanner().scan(p.text)) {
-        const mention: Mention = { ...q, paragraph: p.ordinal, textStart: p.textStart, cls: classify(q, p.text), label: null, indicatorId: null };
+      // Read in simplified characters (億元 is 亿元), report as written: offsets are the same.
+      const readable = toSimplified(p.text);
+      for (const found of getScanner().scan(readable)) {
+        const text = p.text.slice(found.start, found.end);
+        const unitAt = found.unit === null ? -1 : found.text.lastIndexOf(found.unit);
+        const unit = unitAt < 0 ? found.unit : text.slice(unitAt, unitAt + found.unit!.length);
+        const q = { ...found, text, unit };
+        const mention: Mention = { ...q, paragraph: p.ordinal, textStart: p.textStart, cls: classify(found, readable), label: null, indicatorId: null };
         mentions.push(mention);
         if (q.problem) {
           const [rawStart, rawEnd] = rawRange(doc.map, p.textStart + q.start, p.textStart + q.end, doc.raw.length);

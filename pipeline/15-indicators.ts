@@ -14,6 +14,7 @@ import { clauses, sentences, type Span } from '../lib/clauses.js';
 import { message } from '../lib/messages.js';
 import { rawRange } from '../lib/offset-map.js';
 import { periodIn, yearPeriod, type Period } from '../lib/periods.js';
+import { toSimplified } from '../lib/script.js';
 
 const GROWTH_VERB = /增长|增速|增幅|提高|上升|上涨|涨幅|增加|回升|下降|减少|降低|回落|下滑|降幅|同比|年均|缩小|扩大/u;
 const FALL_VERB = /下降|减少|降低|回落|下滑|降幅|缩小/u;
@@ -86,7 +87,7 @@ const BARE_SCALE = /^(?:万亿|亿|万)$/u;
 function unitFor(m: Mention, ind: Indicator | null): { std: string; factor: number } | null {
   // 增长3.5倍 is a growth of 350 percent.
   if (m.unit === '倍' && ind?.unit_std === 'percent' && ind.measure === 'growth') return { std: 'percent', factor: 100 };
-  const std = standardUnit(m.unit);
+  const std = standardUnit(m.unit === null ? null : toSimplified(m.unit));
   if (std) return std;
   if (ind && m.unit && BARE_SCALE.test(m.unit) && (ind.measure === 'level' || ind.measure === 'count')) {
     return { std: ind.unit_std, factor: m.unit === '万亿' ? 1e12 : m.unit === '亿' ? 1e8 : 1e4 };
@@ -163,9 +164,11 @@ export const indicators: Stage = {
       carried.set(ordinal, context);
     }
 
-    for (const [ordinal, p] of paragraphs) {
+    for (const [ordinal, written] of paragraphs) {
       const own = mentions.filter((m) => m.paragraph === ordinal);
       if (own.length === 0) continue;
+      // Matched in simplified characters, reported as written (the offsets are the same).
+      const p: Paragraph = { ...written, text: toSimplified(written.text) };
       for (const s of sentences(p.text)) {
         const inSentence = own.filter((m) => m.start >= s.start && m.end <= s.end && (m.cls === 'count' || m.cls === 'other') && !m.problem);
         if (inSentence.length === 0) continue;
@@ -243,7 +246,7 @@ export const indicators: Stage = {
             const fam = lex.families.get(subject.name);
             if (fam) ind = pickIndicator(fam, m, predicate, subject.name);
           }
-          m.label = p.text.slice(subject.start, subject.end);
+          m.label = written.text.slice(subject.start, subject.end);
           // 329万贫困人口全部脱贫: a stock of poor people that left poverty is a poverty reduction.
           if (ind?.id === 'poor_population' && /^[^，。；]{0,6}(?:脱贫|摆脱贫困|实现脱贫)/u.test(p.text.slice(Math.max(subject.end, m.end)))) ind = byId.get('poverty_reduction') ?? ind;
           if (!ind) return;
@@ -252,7 +255,7 @@ export const indicators: Stage = {
           // 突破2万亿元、2.5万亿元: the word before the first item qualifies each item.
           const prev = inSentence[inSentence.indexOf(m) - 1];
           if (m.qualifier === 'exact' && prev && /^、$/u.test(p.text.slice(prev.end, m.start)) && /^(?:约|近|超过|突破|逾)/u.test(prev.text)) m.qualifier = prev.qualifier;
-          const value = makeValue(doc, ind, m, p, s, subject, predicate, carried.get(ordinal) ?? null);
+          const value = makeValue(doc, ind, m, p, s, subject, predicate, carried.get(ordinal) ?? null, written.text);
           if (!value) return;
           const { lo, hi } = { lo: ind.plausible.min, hi: ind.plausible.max };
           const stdValues = [value.valueStd, value.valueStdLow, value.valueStdHigh].filter((v): v is number => v !== null);
@@ -272,7 +275,7 @@ export const indicators: Stage = {
   },
 };
 
-function makeValue(doc: Doc, ind: Indicator, m: Mention, p: Paragraph, s: Span, subject: Subject, predicate: string, carried: Period | null): IndicatorValue | null {
+function makeValue(doc: Doc, ind: Indicator, m: Mention, p: Paragraph, s: Span, subject: Subject, predicate: string, carried: Period | null, written: string): IndicatorValue | null {
   const meta = doc.meta!;
   const std = unitFor(m, ind)!;
   const falls = FALL_VERB.test(predicate) && ind.measure !== 'reduction';
@@ -287,10 +290,10 @@ function makeValue(doc: Doc, ind: Indicator, m: Mention, p: Paragraph, s: Span, 
   const [rawStart, rawEnd] = rawRange(doc.map, p.textStart + m.start, p.textStart + m.end, doc.raw.length);
   const region = /全国|全社会/u.test(p.text.slice(Math.max(s.start, subject.start - 3), subject.start)) && meta.scope !== 'provincial' ? '全国' : /全国/u.test(p.text.slice(Math.max(s.start, subject.start - 2), subject.start)) ? '全国' : meta.region;
   return {
-    indicatorId: ind.id, label: p.text.slice(subject.start, subject.end), value, valueLow: lo, valueHigh: hi, unit: m.unit,
+    indicatorId: ind.id, label: written.slice(subject.start, subject.end), value, valueLow: lo, valueHigh: hi, unit: m.unit,
     valueStd: scale(value), valueStdLow: scale(lo), valueStdHigh: scale(hi), unitStd: ind.unit_std, qualifier: m.qualifier, status,
     period: period.label, periodStart: `${period.start}-01-01`, periodEnd: `${period.end}-12-31`, region, paragraph: p.ordinal,
-    section: p.section ?? null, sentence: s.text, rawStart, rawEnd, note: null,
+    section: p.section ?? null, sentence: written.slice(s.start, s.end), rawStart, rawEnd, note: null,
   };
 }
 

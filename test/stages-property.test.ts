@@ -55,10 +55,10 @@ describe('no stage crashes on arbitrary input', () => {
   });
 });
 
-/** Milliseconds each stage takes on the input (best of three runs, so a garbage collection pause does not count). */
+/** Milliseconds each stage takes on the input (best of four runs, so a garbage collection pause does not count). */
 function stageTimes(text: string): Map<string, number> {
   const times = new Map<string, number>();
-  for (let round = 0; round < 3; round++) {
+  for (let round = 0; round < 4; round++) {
     runStages(newDoc('case.txt', Buffer.from(text, 'utf8'), ''), NO_SOURCE, STAGES, (() => {
       let last = performance.now();
       let current = '';
@@ -85,7 +85,7 @@ describe('every stage is linear in its input', () => {
       const small = stageTimes(make(250_000));
       const large = stageTimes(make(1_000_000));
       for (const [stage, t] of large) {
-        const base = Math.max(small.get(stage) ?? 0, 2); // below 2 ms, timer noise dominates
+        const base = Math.max(small.get(stage) ?? 0, 5); // below 5 ms, timer and scheduling noise dominate
         assert.ok(t / base < 10, `${stage}: ${t.toFixed(1)} ms for 1M vs ${base.toFixed(1)} ms for 250k (linear would be ~4x)`);
       }
     });
