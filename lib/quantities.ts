@@ -38,11 +38,42 @@ const POST_QUALIFIER: Record<string, Qualifier> = { 左右: 'approx', 上下: 'a
 const ARABIC = '\\d+(?:,\\d{3})*(?:\\.\\d+)?';
 const CHINESE = '[零〇一二两三四五六七八九十百千]+(?:点[零〇一二三四五六七八九]+)?';
 const SCALE = '(?:万亿|千亿|百亿|亿|千万|百万|万)';
+const MALFORMED = /\d+(?:\.{2,}\d+|(?:\.\d+){2,})%?/y;
+
+// What a character can start: a digit, a Chinese numeral, or a word that leads to a number
+// (约, 近, 超过, 不低于, 控制在, 百分之, 突破, 达到).
+const DIGIT = 1;
+const NUMERAL = 2;
+const LEAD_WORD = 3;
+const START = new Uint8Array(65536);
+for (let c = 0x30; c <= 0x39; c++) START[c] = DIGIT;
+for (const ch of '零〇一二两三四五六七八九十百千') START[ch.charCodeAt(0)] = NUMERAL;
+for (const ch of '约近将接超突逾不至控大迈跨达') START[ch.charCodeAt(0)] ||= LEAD_WORD;
+const SOON = new Uint8Array(65536);
+for (let c = 0x30; c <= 0x39; c++) SOON[c] = 1;
+for (const ch of '零〇一二两三四五六七八九十万亿') SOON[ch.charCodeAt(0)] = 1;
+
+const isDigitOrPoint = (c: number) => (c >= 0x30 && c <= 0x39) || c === 0x2e;
+
+function numberWithin(text: string, from: number, span: number): boolean {
+  const end = Math.min(text.length, from + span);
+  for (let i = from; i < end; i++) if (SOON[text.charCodeAt(i)]) return true;
+  return false;
+}
+
+/** After the digits (and a scale word or %) at `at`, does a range separator and a digit follow? */
+function rangeAhead(text: string, at: number): boolean {
+  let i = at;
+  while (i < text.length && (isDigitOrPoint(text.charCodeAt(i)) || text.charCodeAt(i) === 0x2c)) i++;
+  const rest = text.slice(i, i + 6);
+  return /^(?:%|万亿|亿|万)?\s*[-—–~～至到]\s*[0-9]/u.test(rest);
+}
 
 export class QuantityScanner {
   private readonly single: RegExp;
   private readonly range: RegExp;
   private readonly zhPercent: RegExp;
+  private readonly wordAmount: RegExp;
 
   /** `units`: every unit word the scanner knows, without scale words (元, 人, 吨, 个, %...). */
   constructor(units: string[]) {
@@ -56,49 +87,54 @@ export class QuantityScanner {
       'uy',
     );
     this.zhPercent = new RegExp(`${pre}百分之(?<num>${CHINESE}|${ARABIC})${post}`, 'uy');
+    // 突破万亿元: a scale word alone after a verb of reaching is one of it.
+    this.wordAmount = new RegExp(`(?<pre>突破|超过|迈上|跨上|达到)(?<num>)(?<scale>万亿|千亿|亿)(?<unit>元|美元)${post}`, 'uy');
   }
 
   scan(text: string): Quantity[] {
     const out: Quantity[] = [];
-    const candidate = /[0-9零〇一二两三四五六七八九十百千约近将接超突逾不至控大百]/gu;
-    let from = 0;
-    for (let m = candidate.exec(text); m; m = candidate.exec(text)) {
-      const at = m.index;
-      if (at < from) continue;
-      const q = this.readAt(text, at);
+    const n = text.length;
+    // A character-code table decides in one lookup whether a position can start a quantity;
+    // the regular expressions run only there, and the scan resumes after what they consumed.
+    for (let i = 0; i < n; i++) {
+      const kind = START[text.charCodeAt(i)]!;
+      if (kind === 0) continue;
+      if (kind === DIGIT && i > 0 && isDigitOrPoint(text.charCodeAt(i - 1))) continue;
+      if (kind === LEAD_WORD && !numberWithin(text, i + 1, 4)) continue;
+      const q = this.readAt(text, i, kind);
       if (q) {
         out.push(q);
-        from = q.end;
-        candidate.lastIndex = q.end;
-      } else if (/[0-9]/u.test(m[0])) {
+        i = q.end - 1;
+      } else if (kind === DIGIT) {
         // Skip the rest of a digit run that did not read, so a long run is looked at once.
-        let e = at;
-        while (e < text.length && /[0-9.,]/u.test(text[e]!)) e++;
-        candidate.lastIndex = e;
-        from = e;
+        while (i + 1 < n && isDigitOrPoint(text.charCodeAt(i + 1))) i++;
       }
     }
     return out;
   }
 
-  private readAt(text: string, at: number): Quantity | null {
-    // A digit run continuing a number or word already begun is not a new quantity.
-    const before = text[at - 1] ?? '';
-    if (/[0-9.]/u.test(before)) return null;
+  private readAt(text: string, at: number, kind: number): Quantity | null {
+    const digit = kind === DIGIT;
+    if (digit) {
+      // Malformed Arabic numbers (1..5%) are mentions that cannot be read.
+      MALFORMED.lastIndex = at;
+      const badMatch = MALFORMED.exec(text);
+      if (badMatch) return this.unreadable(text, at, at + badMatch[0].length, 'malformed number');
+    }
 
-    // Malformed Arabic numbers (1..5%) are mentions that cannot be read.
-    const bad = /\d+(?:\.{2,}\d+|(?:\.\d+){2,})%?/uy;
-    bad.lastIndex = at;
-    const badMatch = bad.exec(text);
-    if (badMatch) return this.unreadable(text, at, at + badMatch[0].length, 'malformed number');
-
-    for (const re of [this.range, this.zhPercent, this.single]) {
+    // A range needs a separator after its first number; most numbers have none.
+    const candidates = digit ? (rangeAhead(text, at) ? [this.range, this.single] : [this.single]) : [this.zhPercent, this.single, this.wordAmount];
+    for (const re of candidates) {
       re.lastIndex = at;
       const r = re.exec(text);
       if (!r || r[0].length === 0) continue;
       const g = r.groups!;
       const end = at + r[0].length;
       const numText = g['num'] ?? g['lo'] ?? '';
+      if (re === this.wordAmount) {
+        const qualifier = POST_QUALIFIER[g['post'] ?? ''] ?? (/^(?:突破|超过)$/u.test(g['pre']!) ? 'more_than' : 'exact');
+        return { start: at, end, text: r[0], value: 1, valueLow: null, valueHigh: null, unit: `${g['scale']}${g['unit']}`, qualifier, numeral: 'chinese', problem: null };
+      }
       if (numText === '') continue;
       const chinese = !/^\d/u.test(numText);
       // A Chinese numeral is a quantity only with a unit or a scale after it, and only with a digit
