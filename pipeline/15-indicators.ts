@@ -100,7 +100,7 @@ function pickIndicator(fam: Family, m: Mention, predicate: string, name: string)
   const std = unitFor(m, level0 ?? null);
   if (!std) return null;
   // 居民消费价格涨幅控制在3%: the name itself says it is a rate of change.
-  const changes = /(?:涨幅|增速|增幅|增长率|增长)$/u.test(name) || (GROWTH_VERB.test(predicate) && !TO_LEVEL.test(predicate));
+  const changes = /(?:涨幅|增速|增幅|增长率|增长|增长速度)(?:预期)?(?:目标)?$/u.test(name) || (GROWTH_VERB.test(predicate) && !TO_LEVEL.test(predicate));
   if (std.std === 'percent') {
     if (changes) return fam.byMeasure.get('reduction') ?? fam.byMeasure.get('growth') ?? null;
     return fam.byMeasure.get('share') ?? null;
