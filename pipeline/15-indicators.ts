@@ -19,14 +19,14 @@ import { toSimplified } from '../lib/script.js';
 const GROWTH_VERB = /增长|增速|增幅|提高|上升|上涨|涨幅|增加|回升|下降|减少|降低|回落|下滑|降幅|同比|年均|缩小|扩大/u;
 const FALL_VERB = /下降|减少|降低|回落|下滑|降幅|缩小/u;
 const TO_LEVEL = /(?:到|至|为|达|达到|是|占|共|实现|完成)$/u;
-const TARGET_WORDS = /预期目标|主要目标|目标是|目标为|力争|控制在|预期|确保|目标/u;
+const TARGET_WORDS = /预期目标|主要目标|目标是|目标为|力争|控制在|预期|确保|目标|拟安排|拟发行|拟|计划安排|预算安排/u;
 // A paragraph's opening clause that is only a time (五年来, 特别是刚刚过去的2022年, “十三五”时期).
 const TIME_LEAD = /^(?:特别是|其中|回顾)?(?:刚刚过去的|过去的)?(?:(?:19|20)\d{2}年|[一二三四五六七八九十]年来|过去[一二三四五]年|近[一二三四五]年|去年|今年|上年|一年来|“?十[一二三四五]五”?(?:时期|期间)?)(?:以来|来|里)?$/u;
 const SUB_YEAR = /一季度|二季度|三季度|四季度|上半年|下半年|前三季度|前两季度|\d{1,2}[-—至]\d{1,2}月|\d{1,2}月份/u;
 const NAME_ENDS = /^(?:$|[，。、；：！？,.;:]|全部|全面|均|已|有序|实现|摘帽|退出|出列|脱贫|达到|完成|搬迁|建设|和|及|与|的)/u;
 const TIME_START = /^(?:特别是)?(?:刚刚)?(?:过去一年|过去五年|五年来|一年来|去年)/u;
-const PREDICATE_CLAUSE = /^(?:年产量|产量|总量|规模|数量|总额|里程|年均|同比|比上年|分别|均|累计|全年)?(?:好于|低于|高于)?(?:增长|下降|提高|增加|减少|降低|回落|上涨|达到|达|突破|超过|控制在|保持在|稳定在)?(?:到|至)?(?:预期|目标)?(?:约|近|超过)?$/u;
-const PLAN_SECTION = /工作安排|重点工作|总体要求|主要预期目标|目标任务|今后五年|总体安排/u;
+const PREDICATE_CLAUSE = /^(?:年产量|产量|总量|规模|数量|总额|里程|年均|同比|比上年|分别|均|累计|全年)?(?:实际|名义)?(?:好于|低于|高于)?(?:增长|下降|提高|增加|减少|降低|回落|上涨|达到|达|突破|超过|控制在|保持在|稳定在)?(?:到|至)?(?:预期|目标)?(?:约|近|超过)?$/u;
+const PLAN_SECTION = /工作安排|重点工作|总体要求|主要预期目标|目标任务|今后五年|总体安排|主要任务|工作任务|总体部署|工作部署/u;
 
 interface Family {
   /** Entries sharing a subject, by measure. */
@@ -247,6 +247,8 @@ export const indicators: Stage = {
             if (fam) ind = pickIndicator(fam, m, predicate, subject.name);
           }
           m.label = written.text.slice(subject.start, subject.end);
+          // 单位国内生产总值能源消耗: a quantity per unit of GDP is not GDP.
+          if (/单位$|每万元$|万元$/u.test(p.text.slice(Math.max(s.start, subject.start - 3), subject.start))) return;
           // 329万贫困人口全部脱贫: a stock of poor people that left poverty is a poverty reduction.
           if (ind?.id === 'poor_population' && /^[^，。；]{0,6}(?:脱贫|摆脱贫困|实现脱贫)/u.test(p.text.slice(Math.max(subject.end, m.end)))) ind = byId.get('poverty_reduction') ?? ind;
           if (!ind) return;

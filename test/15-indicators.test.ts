@@ -81,6 +81,18 @@ describe('meaning', () => {
   });
 });
 
+describe('constructed cases (test/fixtures/indicators/cases.jsonl)', () => {
+  const cases = readFileSync(join(projectRoot, 'test/fixtures/indicators/cases.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { name: string; title: string; heading: string; text: string; expected: unknown[] });
+  for (const c of cases) {
+    test(c.name, () => {
+      const raw = `${c.title}\n\n${c.heading}\n\n${c.text}\n`;
+      const doc = runStages(newDoc('c.txt', Buffer.from(raw, 'utf8'), ''), { file: 'c.txt', sidecar: null, repair: null, errata: null })[0]!;
+      const got = doc.data.indicators!.map((v) => [v.indicatorId, v.value ?? [v.valueLow, v.valueHigh], v.unit, v.qualifier, v.status, v.period, v.region]);
+      assert.deepEqual(got, c.expected);
+    });
+  }
+});
+
 describe('gold set', () => {
   test('every gold record quotes the normalized text exactly once and names a catalogued indicator', () => {
     const ids = new Set(catalog().indicators.map((i) => i.id));
