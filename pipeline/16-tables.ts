@@ -4,9 +4,23 @@
  * catches any drift.
  */
 import type { Stage, TableRow } from '../lib/document.js';
+import { createHash } from 'node:crypto';
 import { withStage } from '../lib/document.js';
 import { catalog } from '../lib/catalog.js';
 import { rawRange } from '../lib/offset-map.js';
+
+const hash = (...parts: Array<string | number | null>) => createHash('sha256').update(parts.map((p) => String(p)).join('\u0000')).digest('hex').slice(0, 12);
+
+/** Keys made from content, numbered only among rows with the same content: stable when other rows change. */
+function keyMaker(prefix: string): (...parts: Array<string | number | null>) => string {
+  const seen = new Map<string, number>();
+  return (...parts) => {
+    const base = `${prefix}:${hash(...parts)}`;
+    const n = (seen.get(base) ?? 0) + 1;
+    seen.set(base, n);
+    return n === 1 ? base : `${base}:${n}`;
+  };
+}
 
 const codePoints = (s: string) => {
   let n = 0;
@@ -21,9 +35,11 @@ export const tables: Stage = {
     const meta = doc.meta;
     const paragraphs = doc.paragraphs;
     if (!meta || !paragraphs) throw new Error('tables stage needs metadata and paragraphs: run split-documents and paragraphs first');
+    const paragraphKey = keyMaker(`${meta.id}:p`);
     const paragraphRows: TableRow[] = paragraphs.map((p) => ({
       rawStart: p.rawStart,
       values: {
+        key: paragraphKey(p.text),
         doc_id: meta.id, ordinal: p.ordinal, text: p.text, section: p.section ?? null, is_heading: (p.headingLevel ?? null) !== null,
         heading_level: p.headingLevel ?? null, speaker: p.speaker ?? null, char_count: codePoints(p.text),
         source_file: doc.file, raw_start: p.rawStart, raw_end: p.rawEnd,
@@ -35,9 +51,11 @@ export const tables: Stage = {
       rawStart = Math.min(rawStart, p.rawStart);
       rawEnd = Math.max(rawEnd, p.rawEnd);
     }
+    const correctionKey = keyMaker(`${meta.id}:c`);
     const correctionRows: TableRow[] = doc.corrections.map((c, i) => ({
       rawStart: c.rawStart,
       values: {
+        key: correctionKey(c.stage, c.reason, c.before, c.after),
         doc_id: meta.id, seq: i + 1, stage: c.stage, reason: c.reason, source_file: doc.file,
         raw_start: c.rawStart, raw_end: c.rawEnd, before: c.before === '' ? null : c.before, after: c.after === '' ? null : c.after,
       },
@@ -45,34 +63,41 @@ export const tables: Stage = {
     const documentRow: TableRow = {
       rawStart,
       values: {
-        doc_id: meta.id, source_file: doc.file, title: meta.title, kind: meta.kind, region: meta.region, scope: meta.scope,
+        key: meta.id, doc_id: meta.id, source_file: doc.file, title: meta.title, kind: meta.kind, region: meta.region, scope: meta.scope,
         date: meta.date, year: meta.year, speaker: meta.speaker, speaker_role: meta.speakerRole, event: meta.event,
         dateline: meta.dateline, source_url: meta.sourceUrl, metadata_source: meta.metaSource, encoding: doc.encoding,
         raw_sha256: doc.rawSha256, raw_bytes: doc.rawBytes, file_chars: doc.rawChars, raw_start: rawStart, raw_end: rawEnd,
         text_chars: paragraphs.reduce((n, p) => n + codePoints(p.text), 0), paragraph_count: paragraphs.length,
       },
     };
+    const warningKey = keyMaker(`${meta.id}:w`);
     const warningRows: TableRow[] = doc.messages.map((m, i) => ({
       rawStart: m.rawStart,
       values: {
+        key: warningKey(m.rule, m.reason, m.found ?? null),
         doc_id: meta.id, seq: i + 1, severity: m.severity, stage: m.stage, rule: m.rule, message: m.reason,
         found: m.found ? m.found : null, source_file: doc.file, raw_start: m.rawStart, raw_end: m.rawEnd, line: m.line, column: m.column,
       },
     }));
+    const mentionKey = keyMaker(`${meta.id}:m`);
+    const paragraphText = new Map(paragraphs.map((p) => [p.ordinal, p.text]));
     const mentionRows: TableRow[] = (doc.data.mentions ?? []).map((m, i) => {
       const [rawStart, rawEnd] = rawRange(doc.map, m.textStart + m.start, m.textStart + m.end, doc.raw.length);
       return {
         rawStart,
         values: {
+          key: mentionKey(paragraphText.get(m.paragraph) ?? '', m.start, m.text),
           doc_id: meta.id, seq: i + 1, paragraph: m.paragraph, text: m.text, value: m.value, value_low: m.valueLow, value_high: m.valueHigh,
           unit: m.unit, qualifier: m.qualifier, numeral: m.numeral, class: m.cls, label: m.label, indicator_id: m.indicatorId, problem: m.problem,
           raw_start: rawStart, raw_end: rawEnd, source_file: doc.file,
         },
       };
     });
+    const indicatorKey = keyMaker(`${meta.id}:i`);
     const indicatorRows: TableRow[] = (doc.data.indicators ?? []).map((v, i) => ({
       rawStart: v.rawStart,
       values: {
+        key: `${indicatorKey(v.value, v.valueLow, v.valueHigh, v.qualifier, v.region)}:${v.indicatorId}:${v.period}:${v.status}`,
         doc_id: meta.id, seq: i + 1, indicator_id: v.indicatorId, label: v.label, value: v.value, value_low: v.valueLow, value_high: v.valueHigh,
         unit: v.unit, value_std: v.valueStd, value_std_low: v.valueStdLow, value_std_high: v.valueStdHigh, unit_std: v.unitStd,
         qualifier: v.qualifier, status: v.status, period: v.period, period_start: v.periodStart, period_end: v.periodEnd, region: v.region,
@@ -91,7 +116,7 @@ export function releaseRows(): Record<string, TableRow[]> {
     catalog: catalog().indicators.map((i) => ({
       rawStart: 0,
       values: {
-        indicator_id: i.id, name_zh: i.name_zh, aliases: i.aliases.length ? i.aliases.join('|') : null, name_en: i.name_en, measure: i.measure,
+        key: i.id, indicator_id: i.id, name_zh: i.name_zh, aliases: i.aliases.length ? i.aliases.join('|') : null, name_en: i.name_en, measure: i.measure,
         unit_std: i.unit_std, plausible_min: i.plausible.min, plausible_max: i.plausible.max, description: i.description,
       },
     })),

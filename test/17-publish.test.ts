@@ -133,7 +133,7 @@ describe('DuckDB reads every file', () => {
 describe('Parquet statistics never mislead a reader', () => {
   test('text with characters outside the BMP is still found by a filter', async () => {
     const spec = tableSpec('paragraphs');
-    const rows = ['，', '𠀀', '中'].map((text, i) => ({ doc_id: 'x-doc', ordinal: i + 1, text, section: null, is_heading: false, heading_level: null, speaker: null, char_count: 1, source_file: 'a.txt', raw_start: 0, raw_end: 1 }));
+    const rows = ['，', '𠀀', '中'].map((text, i) => ({ key: `k${i}`, doc_id: 'x-doc', ordinal: i + 1, text, section: null, is_heading: false, heading_level: null, speaker: null, char_count: 1, source_file: 'a.txt', raw_start: 0, raw_end: 1 }));
     const path = join(tempDir('stats'), 't.parquet');
     await writeParquet(typedColumns(spec, rows), path);
     for (const t of ['，', '𠀀', '中']) {
