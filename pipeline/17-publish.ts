@@ -5,16 +5,23 @@
  * renamed to out/releases/<content hash>/ and the out/latest link is swapped in one rename. A
  * failure at any point leaves the previous release and out/latest untouched.
  *
- * Same input, same bytes: nothing here reads a clock, and rows are ordered by document.
+ * Versions: a release is `<dataset date>+<content hash>`; the content hash covers the data
+ * tables only. A build whose data equals the newest release's writes nothing. Otherwise the
+ * release carries `changes` and CHANGELOG.md against the previous one, by stable row keys, and a
+ * build that would drop more than a set share of indicator rows fails unless allowed.
+ *
+ * Same input, same bytes: the only date is the dataset date given (SOURCE_DATE_EPOCH), and rows
+ * are ordered by document.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Doc, TableRow } from '../lib/document.js';
 import { describeAjvError } from '../lib/ajv.js';
 import { descriptor } from '../lib/datapackage.js';
 import { PipelineError } from '../lib/errors.js';
 import { projectRoot } from '../lib/paths.js';
+import { changelog, diffTables, readRelease } from '../lib/release-diff.js';
 import { tableSpecs, type TableSpec } from '../lib/table-schema.js';
 import { typedColumns } from '../lib/typed-columns.js';
 import { toCsv } from '../lib/write-csv.js';
@@ -26,6 +33,11 @@ export const PUBLISH_VERSION = '1';
 export interface PublishOptions {
   outDir: string;
   rawDir: string;
+  /** Dataset date of the version, YYYY.MM.DD (from SOURCE_DATE_EPOCH, so rebuilds agree). */
+  releaseDate: string;
+  /** Largest share of the previous release's indicator rows a build may drop. */
+  maxDrop: number;
+  allowDrop: boolean;
   /** Called between steps; tests throw from it to simulate a crash mid-publish. */
   onStep?: (step: string) => void;
 }
@@ -35,6 +47,10 @@ export interface PublishResult {
   latestDir: string;
   version: string;
   tables: Array<{ name: string; rows: number }>;
+  /** Rows added, removed or changed since the previous release. */
+  changes: number;
+  /** The data equals the newest release's: nothing was written. */
+  unchanged: boolean;
 }
 
 const sha256 = (data: string | Uint8Array) => createHash('sha256').update(data).digest('hex');
@@ -79,6 +95,9 @@ function codeVersion(): string {
   return pkg.version;
 }
 
+/** Tables whose rows come from the documents; `changes` is made here, against the previous release. */
+const CHANGES = 'changes';
+
 export async function publish(docs: Doc[], options: PublishOptions): Promise<PublishResult> {
   const step = options.onStep ?? (() => undefined);
   const specs = tableSpecs();
@@ -106,7 +125,7 @@ export async function publish(docs: Doc[], options: PublishOptions): Promise<Pub
   for (const [table, rows] of Object.entries(releaseRows())) {
     for (const row of rows) rowsByTable.get(table)!.push({ row, file: 'schemas/catalog/indicators.json' });
   }
-  for (const spec of specs) validateRows(spec, rowsByTable.get(spec.name)!, options.rawDir);
+  for (const spec of specs) if (spec.name !== CHANGES) validateRows(spec, rowsByTable.get(spec.name)!, options.rawDir);
   step('validated');
 
   mkdirSync(join(options.outDir, 'releases'), { recursive: true });
@@ -115,8 +134,7 @@ export async function publish(docs: Doc[], options: PublishOptions): Promise<Pub
   try {
     const written: Parameters<typeof descriptor>[0]['tables'] = [];
     const sums: Array<[string, string]> = [];
-    for (const spec of specs) {
-      const rows = rowsByTable.get(spec.name)!.map((r) => r.row.values);
+    const writeTable = async (spec: TableSpec, rows: Array<Record<string, unknown>>) => {
       const table = typedColumns(spec, rows);
       const csv = Buffer.from(toCsv(table), 'utf8');
       writeFileSync(join(staging, `${spec.name}.csv`), csv);
@@ -128,23 +146,68 @@ export async function publish(docs: Doc[], options: PublishOptions): Promise<Pub
       const entry = { spec, rows: rows.length, csvSha256: sha256(csv), parquetSha256: sha256(parquetBytes), csvBytes: csv.length, parquetBytes: parquetBytes.length };
       written.push(entry);
       sums.push([`${spec.name}.csv`, entry.csvSha256], [`${spec.name}.parquet`, entry.parquetSha256]);
+    };
+    const dataSpecs = specs.filter((s) => s.name !== CHANGES);
+    for (const spec of dataSpecs) await writeTable(spec, rowsByTable.get(spec.name)!.map((r) => r.row.values));
+    // The content hash covers the data only, so a rebuild of the same inputs is the same release.
+    const contentHash = sha256(sums.map(([f, h]) => `${h}  ${f}\n`).join('')).slice(0, 16);
+    const latest = join(options.outDir, 'latest');
+    if (existsSync(latest) && !lstatSync(latest).isSymbolicLink()) {
+      throw new PipelineError({ file: latest }, 'exists and is not the link this build maintains', 'Move it away; out/latest is a symbolic link to the newest release.');
     }
-    const dataHash = sha256(sums.map(([f, h]) => `${h}  ${f}\n`).join('')).slice(0, 16);
-    const version = `${codeVersion()}+${dataHash}`;
+    const previousDir = existsSync(latest) ? realpathSync(latest) : null;
+    const previous = previousDir ? (JSON.parse(readFileSync(join(previousDir, 'datapackage.json'), 'utf8')) as { version: string; 'x-content-hash'?: string }) : null;
+    if (previous && previous['x-content-hash'] === contentHash) {
+      // Nothing changed: the newest release already is this one, byte for byte.
+      step('unchanged');
+      return { releaseDir: previousDir!, latestDir: latest, version: previous.version, tables: written.map((w) => ({ name: w.spec.name, rows: w.rows })), changes: 0, unchanged: true };
+    }
+    const version = `${options.releaseDate}+${contentHash}`;
+
+    const names = dataSpecs.map((s) => s.name);
+    const changes = diffTables(previousDir ? readRelease(previousDir, names) : new Map(), readRelease(staging, names), names);
+    if (previousDir) {
+      const before = readRelease(previousDir, ['indicators']).get('indicators')?.size ?? 0;
+      const dropped = changes.filter((c) => c.table === 'indicators' && c.change === 'removed').length;
+      if (before > 0 && dropped / before > options.maxDrop && !options.allowDrop) {
+        throw new PipelineError(
+          { file: join(options.outDir, 'latest') },
+          `this build would drop ${dropped} of ${before} indicator rows (${((dropped / before) * 100).toFixed(1)}%, more than ${(options.maxDrop * 100).toFixed(0)}%) from release ${previous!.version}`,
+          'Check the sources and the extractor; if the drop is intended, build again with --allow-drop.',
+        );
+      }
+    }
+    const changeSpec = specs.find((s) => s.name === CHANGES)!;
+    // A first release has no previous one: its changes table is empty, its changelog counts rows.
+    const changeRows = (previousDir ? changes : []).map((c) => ({
+      key: `${c.table}:${c.rowKey}`, table_name: c.table, row_key: c.rowKey, change: c.change, columns: c.columns.length ? c.columns.join('|') : null,
+      old_values: c.old ? JSON.stringify(c.old) : null, new_values: c.new ? JSON.stringify(c.new) : null,
+    }));
+    validateRows(changeSpec, changeRows.map((values) => ({ row: { values, rawStart: 0 }, file: 'out/latest' })), options.rawDir);
+    await writeTable(changeSpec, changeRows);
+    const changelogText = changelog(version, previous?.version ?? null, changes, names);
+    writeFileSync(join(staging, 'CHANGELOG.md'), changelogText);
+    sums.push(['CHANGELOG.md', sha256(changelogText)]);
+
+    written.sort((a, b) => (a.spec.name < b.spec.name ? -1 : 1));
     const sources = [...new Map(docs.map((d) => [d.file, d])).values()].map((d) => ({
       file: d.file,
       sha256: d.rawSha256,
       title: docs.filter((x) => x.file === d.file).map((x) => x.meta?.title ?? x.meta?.id).join(' / '),
     }));
-    const dp = descriptor({
-      name: 'cn-gov-indicators',
-      title: 'Indicators from Chinese government work reports and official texts',
-      description: 'Clean paragraphs and document metadata from official Chinese texts, each row pointing back to the bytes of the source it came from.',
-      version,
-      codeVersion: codeVersion(),
-      tables: written,
-      sources,
-    });
+    const dp = {
+      ...descriptor({
+        name: 'cn-gov-indicators',
+        title: 'Indicators from Chinese government work reports and official texts',
+        description: 'Indicator values, every number, clean paragraphs and the log of every change, from official Chinese texts, each row pointing back to the bytes of the source it came from.',
+        version,
+        codeVersion: codeVersion(),
+        tables: written,
+        sources,
+      }),
+      'x-content-hash': contentHash,
+      'x-previous-version': previous?.version ?? null,
+    };
     const dpJson = JSON.stringify(dp, null, 2) + '\n';
     writeFileSync(join(staging, 'datapackage.json'), dpJson);
     sums.push(['datapackage.json', sha256(dpJson)]);
@@ -152,20 +215,16 @@ export async function publish(docs: Doc[], options: PublishOptions): Promise<Pub
     writeFileSync(join(staging, 'SHA256SUMS'), sums.map(([f, h]) => `${h}  ${f}\n`).join(''));
     step('staged');
 
-    const releaseDir = join(options.outDir, 'releases', dataHash);
-    if (existsSync(releaseDir)) rmSync(staging, { recursive: true, force: true });
-    else renameSync(staging, releaseDir);
+    const releaseDir = join(options.outDir, 'releases', version);
+    if (existsSync(releaseDir)) rmSync(releaseDir, { recursive: true, force: true });
+    renameSync(staging, releaseDir);
     step('release-in-place');
 
-    const latest = join(options.outDir, 'latest');
-    if (existsSync(latest) && !lstatSync(latest).isSymbolicLink()) {
-      throw new PipelineError({ file: latest }, 'exists and is not the link this build maintains', 'Move it away; out/latest is a symbolic link to the newest release.');
-    }
     const link = join(options.outDir, `.latest-${process.pid}-${randomBytes(4).toString('hex')}`);
-    symlinkSync(join('releases', dataHash), link);
+    symlinkSync(join('releases', version), link);
     renameSync(link, latest);
     step('latest-swapped');
-    return { releaseDir, latestDir: latest, version, tables: written.map((w) => ({ name: w.spec.name, rows: w.rows })) };
+    return { releaseDir, latestDir: latest, version, tables: written.map((w) => ({ name: w.spec.name, rows: w.rows })), changes: changes.length, unchanged: false };
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }

@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 /** Command line: `pipeline build --raw DIR --out DIR`. See `--help`. */
 import { parseArgs } from 'node:util';
-import { resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { changelog, diffTables, readRelease } from '../lib/release-diff.js';
+import { tableSpecs } from '../lib/table-schema.js';
 import { PipelineError } from '../lib/errors.js';
 import { build, type Progress } from './runner.js';
 
@@ -9,8 +12,11 @@ const HELP = `Usage: npm run pipeline -- <command> [flags]
 
 Commands:
   build            Build a release from a folder of .txt sources into an output folder.
-                   The release is written to OUT/releases/<content hash>/ and OUT/latest
-                   is switched to it in one rename; a failed build leaves both untouched.
+                   The release is written to OUT/releases/<version>/ (version: dataset date
+                   from SOURCE_DATE_EPOCH, else today, plus the content hash) and OUT/latest
+                   is switched to it in one rename; a failed build leaves both untouched. A
+                   build whose data equals the newest release's writes nothing.
+  diff A B         Compare two release folders row by row (stable keys): prints the changelog.
 
 Flags for build:
   --raw DIR        Folder of sources: NAME.txt, each with an optional NAME.meta.json
@@ -18,6 +24,9 @@ Flags for build:
   --out DIR        Output folder. Default: out
   --concurrency N  Documents processed at once. Default: the number of CPU cores.
   --quiet          Print only warnings, errors and the summary.
+  --max-drop F     Fail when the build would drop more than this share of the previous
+                   release's indicator rows. Default: 0.1
+  --allow-drop     Publish even when more indicator rows are dropped than --max-drop allows.
 
 General:
   -h, --help       Show this help.
@@ -43,6 +52,8 @@ async function main(argv: string[]): Promise<void> {
         out: { type: 'string', default: 'out' },
         concurrency: { type: 'string' },
         quiet: { type: 'boolean', default: false },
+        'max-drop': { type: 'string' },
+        'allow-drop': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -55,8 +66,24 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   const [command, ...rest] = positionals;
+  if (command === 'diff') {
+    if (rest.length !== 2) usage('diff takes two release folders: diff A B');
+    const tables = tableSpecs().map((t) => t.name).filter((t) => t !== 'changes');
+    const [a, b] = rest.map((d) => resolve(d!)) as [string, string];
+    for (const d of [a, b]) {
+      if (!existsSync(join(d, 'datapackage.json'))) throw new PipelineError({ file: d }, 'is not a release folder (no datapackage.json)', 'Pass two folders under OUT/releases/ (or OUT/latest).');
+    }
+    const version = (d: string) => (JSON.parse(readFileSync(join(d, 'datapackage.json'), 'utf8')) as { version: string }).version;
+    process.stdout.write(changelog(version(b), version(a), diffTables(readRelease(a, tables), readRelease(b, tables), tables), tables));
+    return;
+  }
   if (command !== 'build') usage(`Unknown command "${command}".`);
   if (rest.length > 0) usage(`Unexpected argument "${rest[0]}".`);
+  let maxDrop: number | undefined;
+  if (values['max-drop'] !== undefined) {
+    maxDrop = Number(values['max-drop']);
+    if (!(maxDrop >= 0 && maxDrop <= 1)) usage('--max-drop must be a share between 0 and 1.');
+  }
   let concurrency: number | undefined;
   if (values.concurrency !== undefined) {
     concurrency = Number(values.concurrency);
@@ -73,6 +100,8 @@ async function main(argv: string[]): Promise<void> {
     rawDir: resolve(values.raw!),
     outDir: resolve(values.out!),
     ...(concurrency ? { concurrency } : {}),
+    ...(maxDrop !== undefined ? { maxDrop } : {}),
+    allowDrop: values['allow-drop'] === true,
     onProgress,
   });
   if (tty && !values.quiet) process.stderr.write('\r\x1b[K');
@@ -81,7 +110,8 @@ async function main(argv: string[]): Promise<void> {
     process.stderr.write(`${m.severity}: ${m.file}:${m.line}:${m.column} [${m.rule}] ${m.reason}${m.found ? `: "${m.found.slice(0, 60)}"` : ''}\n`);
   }
   const counts = result.tables.map((t) => `${t.name} ${t.rows}`).join(', ');
-  process.stdout.write(`Release ${result.version}: ${result.documents} documents; ${counts}\n  ${result.releaseDir}\n  ${result.latestDir} -> releases/${result.releaseDir.split('/').pop()}\n`);
+  const what = result.unchanged ? 'unchanged, the newest release already holds this data' : `${result.changes} rows changed since the previous release`;
+  process.stdout.write(`Release ${result.version}: ${result.documents} documents; ${counts}; ${what}\n  ${result.releaseDir}\n  ${result.latestDir} -> releases/${result.releaseDir.split('/').pop()}\n`);
 }
 
 main(process.argv.slice(2)).catch((err: unknown) => {

@@ -7,6 +7,7 @@ import { availableParallelism } from 'node:os';
 import PQueue from 'p-queue';
 import type { Doc, Message, Stage, StageContext } from '../lib/document.js';
 import { PipelineError } from '../lib/errors.js';
+import { acquireLock } from '../lib/lock.js';
 import { RawLines } from '../lib/raw-position.js';
 import { listSources, readSource, type Source } from './00-sources.js';
 import { decode } from './01-decode.js';
@@ -49,6 +50,18 @@ export interface BuildOptions {
   onPublishStep?: (step: string) => void;
   /** Test hook: called before each stage runs, with its name. */
   onStage?: (stage: string, file: string) => void;
+  /** Dataset date of the release version; default: SOURCE_DATE_EPOCH, else today (UTC). */
+  releaseDate?: string;
+  /** Largest share of indicator rows a build may drop from the previous release (default 0.1). */
+  maxDrop?: number;
+  allowDrop?: boolean;
+}
+
+/** YYYY.MM.DD of SOURCE_DATE_EPOCH (reproducible builds), else of today in UTC. */
+export function releaseDateFromEnv(env = process.env): string {
+  const epoch = env['SOURCE_DATE_EPOCH'];
+  const date = epoch && /^\d+$/u.test(epoch) ? new Date(Number(epoch) * 1000) : new Date();
+  return date.toISOString().slice(0, 10).replaceAll('-', '.');
 }
 
 export interface BuildResult extends PublishResult {
@@ -89,6 +102,15 @@ export function runStages(
 }
 
 export async function build(options: BuildOptions): Promise<BuildResult> {
+  const lock = acquireLock(options.outDir);
+  try {
+    return await buildLocked(options);
+  } finally {
+    lock.release();
+  }
+}
+
+async function buildLocked(options: BuildOptions): Promise<BuildResult> {
   const sources = listSources(options.rawDir);
   const queue = new PQueue({ concurrency: options.concurrency ?? Math.max(1, availableParallelism()) });
   const results: Doc[][] = new Array(sources.length);
@@ -106,6 +128,13 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     ),
   );
   const docs = results.flat();
-  const published = await publish(docs, { outDir: options.outDir, rawDir: options.rawDir, ...(options.onPublishStep ? { onStep: options.onPublishStep } : {}) });
+  const published = await publish(docs, {
+    outDir: options.outDir,
+    rawDir: options.rawDir,
+    releaseDate: options.releaseDate ?? releaseDateFromEnv(),
+    maxDrop: options.maxDrop ?? 0.1,
+    allowDrop: options.allowDrop ?? false,
+    ...(options.onPublishStep ? { onStep: options.onPublishStep } : {}),
+  });
   return { ...published, documents: docs.length, messages: docs.flatMap((d) => d.messages) };
 }

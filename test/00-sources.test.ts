@@ -202,13 +202,13 @@ describe('CLI', () => {
     const lines = r.stderr.split('\n').filter((l) => /^\[\d+\/5\]/u.test(l));
     assert.equal(lines.length, 5);
     assert.ok(!r.stderr.includes('\r'), 'no carriage-return redraws in CI logs');
-    assert.match(r.stdout, /^Release 0\.1\.0\+[0-9a-f]{16}: 7 documents; .*documents 7, .*paragraphs \d+/u);
+    assert.match(r.stdout, /^Release \d{4}\.\d{2}\.\d{2}\+[0-9a-f]{16}: 7 documents; .*documents 7, .*paragraphs \d+/u);
   });
 
   test('a build into an empty out folder creates releases/ and the latest link', () => {
     const out = join(tempDir('fresh'), 'out');
     writeFileSync(join(tempDir('x'), 'unused'), '');
     assert.equal(runCli(['build', '--raw', rawFolder([GOOD]), '--out', out]).status, 0);
-    assert.match(readlinkSync(join(out, 'latest')), /^releases\/[0-9a-f]{16}$/u);
+    assert.match(readlinkSync(join(out, 'latest')), /^releases\/\d{4}\.\d{2}\.\d{2}\+[0-9a-f]{16}$/u);
   });
 });

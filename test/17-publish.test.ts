@@ -39,7 +39,7 @@ const CSV_SQL_TYPE: Record<ColumnType, string> = { ...PARQUET_SQL_TYPE, INT32: '
 
 describe('release files', () => {
   test('the release holds Parquet and CSV for every table, datapackage.json and SHA256SUMS', () => {
-    const expected = tableSpecs().flatMap((t) => [`${t.name}.csv`, `${t.name}.parquet`]).concat(['SHA256SUMS', 'datapackage.json']).sort();
+    const expected = tableSpecs().flatMap((t) => [`${t.name}.csv`, `${t.name}.parquet`]).concat(['CHANGELOG.md', 'SHA256SUMS', 'datapackage.json']).sort();
     assert.deepEqual(readdirSync(latest).sort(), expected);
   });
 
@@ -107,6 +107,7 @@ describe('DuckDB reads every file', () => {
   test('every Parquet column is SNAPPY-compressed, in DataPage V1, with statistics', async () => {
     for (const spec of tableSpecs()) {
       const meta = await db.all(`SELECT path_in_schema, compression, stats_null_count FROM parquet_metadata('${latest}/${spec.name}.parquet')`);
+      if (meta.length === 0) continue; // an empty table (changes of a first release) has no row group
       assert.ok(meta.length >= spec.columns.length);
       for (const m of meta) {
         assert.equal(m['compression'], 'SNAPPY', `${spec.name}.${String(m['path_in_schema'])}`);
@@ -196,6 +197,7 @@ print(json.dumps(out, ensure_ascii=False))`;
       const g = got[spec.name]!;
       assert.deepEqual(g.columns, spec.columns.map((c) => c.name), `${spec.name}: columns (a BOM would show in the first name)`);
       for (const c of spec.columns) {
+        if (g.rows === 0) break; // an empty table has no values to type
         const nullable = g.nulls[c.name]! > 0;
         // pandas' own rules: integers with a gap become float64, and so does a column with no values at all.
         const empty = g.nulls[c.name] === g.rows;

@@ -1,0 +1,99 @@
+/**
+ * Release engineering: versions, unchanged rebuilds, changes by stable key, the drop guard, the
+ * diff command, and the build lock.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, readdirSync, realpathSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { parse } from 'csv-parse/sync';
+import { build } from '../pipeline/runner.js';
+import { RAW, rawFolder, runCli, tempDir } from './helpers.js';
+
+const A = '002_340e75cad1499542.txt';
+const B = '003_2fcb1c529d413e5a.txt';
+const csv = (dir: string, table: string) => parse(readFileSync(join(dir, `${table}.csv`)), { bom: true, columns: true }) as Array<Record<string, string>>;
+const sums = (out: string) => readFileSync(join(out, 'latest', 'SHA256SUMS'), 'utf8');
+
+describe('versions and rebuilds', () => {
+  test('a second build of the same inputs writes nothing and keeps the same SHA256SUMS', async () => {
+    const raw = rawFolder([A]);
+    const out = join(tempDir('rel'), 'out');
+    const first = await build({ rawDir: raw, outDir: out, releaseDate: '2026.11.21' });
+    const second = await build({ rawDir: raw, outDir: out, releaseDate: '2026.11.28' });
+    assert.equal(first.unchanged, false);
+    assert.equal(second.unchanged, true);
+    assert.equal(second.version, first.version);
+    assert.match(first.version, /^2026\.11\.21\+[0-9a-f]{16}$/u);
+    assert.deepEqual(readdirSync(join(out, 'releases')), [first.version]);
+    const dp = JSON.parse(readFileSync(join(out, 'latest', 'datapackage.json'), 'utf8')) as { version: string; 'x-code-version': string };
+    assert.equal(dp.version, first.version);
+    assert.equal(dp['x-code-version'], '0.1.0');
+    assert.equal(csv(join(out, 'latest'), 'changes').length, 0, 'a first release lists no changes');
+  });
+
+  test('a change to one source shows up as exactly the rows it changed; keys of other rows stay', async () => {
+    const out = join(tempDir('rel'), 'out');
+    await build({ rawDir: rawFolder([A, B]), outDir: out, releaseDate: '2026.11.21' });
+    const before = realpathSync(join(out, 'latest'));
+    // One number in one paragraph of A changes: 退出煤炭过剩产能1.57亿吨 becomes 1.58亿吨.
+    const text = readFileSync(join(RAW, A), 'utf8');
+    assert.equal(text.split('退出煤炭过剩产能1.57亿吨').length, 2);
+    const edited = rawFolder([B], { [A]: text.replace('退出煤炭过剩产能1.57亿吨', '退出煤炭过剩产能1.58亿吨'), [A.replace('.txt', '.meta.json')]: readFileSync(join(RAW, A.replace('.txt', '.meta.json'))) });
+    const result = await build({ rawDir: edited, outDir: out, releaseDate: '2026.11.22' });
+    const after = realpathSync(join(out, 'latest'));
+    assert.notEqual(after, before);
+    const changes = csv(after, 'changes');
+    const byTable = (t: string) => changes.filter((c) => c['table_name'] === t).map((c) => c['change']).sort();
+    // The paragraph (new text, new key) and its mentions.
+    assert.deepEqual(byTable('paragraphs'), ['added', 'removed']);
+    // The value itself (new value, new key), and the other value of the same sentence, whose quoted sentence changed.
+    assert.deepEqual(byTable('indicators'), ['added', 'changed', 'removed']);
+    assert.deepEqual(byTable('mentions').filter((c) => c !== 'changed').length > 0, true);
+    assert.deepEqual(byTable('documents'), ['changed']); // raw_sha256 of A
+    assert.ok(changes.every((c) => c['row_key']!.startsWith('2021-shanxi-government-work-report') || c['table_name'] === 'documents'), 'only rows of the edited document changed');
+    const added = changes.find((c) => c['table_name'] === 'indicators' && c['change'] === 'added')!;
+    assert.equal((JSON.parse(added['new_values']!) as Record<string, string>)['value'], '1.58');
+    const changelogText = readFileSync(join(after, 'CHANGELOG.md'), 'utf8');
+    assert.match(changelogText, new RegExp(`^# Release ${result.version.replace('+', '\\+')}\\n\\nChanges since 2026\\.11\\.21\\+`, 'u'));
+    assert.match(changelogText, /\| indicators \| 1 \| 1 \| 1 \|/u);
+    // Paragraph keys of the untouched document are the same in both releases.
+    const keys = (dir: string) => new Set(csv(dir, 'paragraphs').filter((r) => r['doc_id']!.startsWith('2017')).map((r) => r['key']));
+    assert.deepEqual(keys(after), keys(before));
+    // The diff command prints the same comparison for any two releases.
+    const r = runCli(['diff', before, after]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /\| indicators \| 1 \| 1 \| 1 \|/u);
+  });
+
+  test('a rebuild that drops more than the set share of indicator rows fails unless allowed', async () => {
+    const out = join(tempDir('rel'), 'out');
+    await build({ rawDir: rawFolder([A, B]), outDir: out, releaseDate: '2026.11.21' });
+    const kept = realpathSync(join(out, 'latest'));
+    await assert.rejects(build({ rawDir: rawFolder([A]), outDir: out, releaseDate: '2026.11.22' }), /would drop \d+ of \d+ indicator rows .* more than 10%.*--allow-drop/u);
+    assert.equal(realpathSync(join(out, 'latest')), kept);
+    const r = runCli(['build', '--raw', rawFolder([A]), '--out', out, '--allow-drop']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.notEqual(realpathSync(join(out, 'latest')), kept);
+  });
+});
+
+describe('build lock', () => {
+  test('a second build while one holds the lock fails with a clear message', async () => {
+    const out = join(tempDir('lock'), 'out');
+    await build({ rawDir: rawFolder([A]), outDir: out });
+    writeFileSync(join(out, '.build.lock'), `${process.pid}\n`); // a live process holds it
+    const r = runCli(['build', '--raw', rawFolder([A]), '--out', out]);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, new RegExp(`another build \\(pid ${process.pid}\\) is writing to .*Wait for it to finish`, 'u'));
+  });
+
+  test('a stale lock (its process is gone) is removed and the build goes on', async () => {
+    const out = join(tempDir('lock'), 'out');
+    await build({ rawDir: rawFolder([A]), outDir: out });
+    writeFileSync(join(out, '.build.lock'), '2147483646\n');
+    const r = runCli(['build', '--raw', rawFolder([A, B]), '--out', out]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.ok(!existsSync(join(out, '.build.lock')), 'the lock is released after the build');
+  });
+});
