@@ -16,7 +16,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Doc, TableRow } from '../lib/document.js';
+import type { TableRow } from '../lib/document.js';
+import type { PublishedDoc } from '../lib/cache.js';
 import { describeAjvError } from '../lib/ajv.js';
 import { descriptor } from '../lib/datapackage.js';
 import { PipelineError } from '../lib/errors.js';
@@ -98,7 +99,7 @@ function codeVersion(): string {
 /** Tables whose rows come from the documents; `changes` is made here, against the previous release. */
 const CHANGES = 'changes';
 
-export async function publish(docs: Doc[], options: PublishOptions): Promise<PublishResult> {
+export async function publish(docs: PublishedDoc[], options: PublishOptions): Promise<PublishResult> {
   const step = options.onStep ?? (() => undefined);
   const specs = tableSpecs();
   const owners = new Map<string, string>();

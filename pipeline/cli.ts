@@ -27,6 +27,7 @@ Flags for build:
   --max-drop F     Fail when the build would drop more than this share of the previous
                    release's indicator rows. Default: 0.1
   --allow-drop     Publish even when more indicator rows are dropped than --max-drop allows.
+  --no-cache       Process every source again instead of reusing OUT/.cache (same output).
 
 General:
   -h, --help       Show this help.
@@ -54,6 +55,7 @@ async function main(argv: string[]): Promise<void> {
         quiet: { type: 'boolean', default: false },
         'max-drop': { type: 'string' },
         'allow-drop': { type: 'boolean', default: false },
+        'no-cache': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -102,6 +104,7 @@ async function main(argv: string[]): Promise<void> {
     ...(concurrency ? { concurrency } : {}),
     ...(maxDrop !== undefined ? { maxDrop } : {}),
     allowDrop: values['allow-drop'] === true,
+    cache: values['no-cache'] !== true,
     onProgress,
   });
   if (tty && !values.quiet) process.stderr.write('\r\x1b[K');
@@ -110,6 +113,7 @@ async function main(argv: string[]): Promise<void> {
     process.stderr.write(`${m.severity}: ${m.file}:${m.line}:${m.column} [${m.rule}] ${m.reason}${m.found ? `: "${m.found.slice(0, 60)}"` : ''}\n`);
   }
   const counts = result.tables.map((t) => `${t.name} ${t.rows}`).join(', ');
+  if (!values.quiet && result.reused > 0) process.stderr.write(`${result.reused} unchanged source(s) reused from the cache (--no-cache processes them again)\n`);
   const what = result.unchanged ? 'unchanged, the newest release already holds this data' : `${result.changes} rows changed since the previous release`;
   process.stdout.write(`Release ${result.version}: ${result.documents} documents; ${counts}; ${what}\n  ${result.releaseDir}\n  ${result.latestDir} -> releases/${result.releaseDir.split('/').pop()}\n`);
 }

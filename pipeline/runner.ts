@@ -8,6 +8,8 @@ import PQueue from 'p-queue';
 import type { Doc, Message, Stage, StageContext } from '../lib/document.js';
 import { PipelineError } from '../lib/errors.js';
 import { acquireLock } from '../lib/lock.js';
+import { readCache, sourceKey, writeCache, type PublishedDoc } from '../lib/cache.js';
+import { join } from 'node:path';
 import { RawLines } from '../lib/raw-position.js';
 import { listSources, readSource, type Source } from './00-sources.js';
 import { decode } from './01-decode.js';
@@ -52,6 +54,8 @@ export interface BuildOptions {
   onStage?: (stage: string, file: string) => void;
   /** Dataset date of the release version; default: SOURCE_DATE_EPOCH, else today (UTC). */
   releaseDate?: string;
+  /** Reuse what earlier builds made of unchanged sources (OUT/.cache). Default true. */
+  cache?: boolean;
   /** Largest share of indicator rows a build may drop from the previous release (default 0.1). */
   maxDrop?: number;
   allowDrop?: boolean;
@@ -66,6 +70,8 @@ export function releaseDateFromEnv(env = process.env): string {
 
 export interface BuildResult extends PublishResult {
   documents: number;
+  /** Sources whose results came from the cache. */
+  reused: number;
   messages: Message[];
 }
 
@@ -113,15 +119,31 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
 async function buildLocked(options: BuildOptions): Promise<BuildResult> {
   const sources = listSources(options.rawDir);
   const queue = new PQueue({ concurrency: options.concurrency ?? Math.max(1, availableParallelism()) });
-  const results: Doc[][] = new Array(sources.length);
+  const results: PublishedDoc[][] = new Array(sources.length);
+  const cacheDir = join(options.outDir, '.cache');
+  const useCache = options.cache !== false;
+  const cacheNotes: Message[] = [];
   let done = 0;
+  let reused = 0;
   await Promise.all(
     sources.map((source, i) =>
       queue.add(() => {
-        results[i] = processSource(source, STAGES, (stage) => {
-          options.onStage?.(stage, source.file);
-          options.onProgress?.({ done, total: sources.length, file: source.file, stage });
-        });
+        const key = sourceKey(options.rawDir, source.file);
+        const cached = useCache ? readCache(cacheDir, key) : null;
+        if (cached && 'docs' in cached) {
+          results[i] = cached.docs;
+          reused++;
+        } else {
+          if (cached && 'corrupt' in cached) {
+            cacheNotes.push({ severity: 'warning', stage: 'cache', rule: 'cache/corrupt', reason: `discarded a damaged cache entry (${cached.corrupt}); rebuilt`, file: source.file, docId: null, rawStart: 0, rawEnd: 0, line: 1, column: 1 });
+          }
+          const docs = processSource(source, STAGES, (stage) => {
+            options.onStage?.(stage, source.file);
+            options.onProgress?.({ done, total: sources.length, file: source.file, stage });
+          });
+          results[i] = docs;
+          if (useCache) writeCache(cacheDir, key, docs);
+        }
         done++;
         options.onProgress?.({ done, total: sources.length, file: source.file, stage: 'done' });
       }),
@@ -136,5 +158,5 @@ async function buildLocked(options: BuildOptions): Promise<BuildResult> {
     allowDrop: options.allowDrop ?? false,
     ...(options.onPublishStep ? { onStep: options.onPublishStep } : {}),
   });
-  return { ...published, documents: docs.length, messages: docs.flatMap((d) => d.messages) };
+  return { ...published, documents: docs.length, reused, messages: [...cacheNotes, ...docs.flatMap((d) => d.messages)] };
 }

@@ -97,3 +97,54 @@ describe('build lock', () => {
     assert.ok(!existsSync(join(out, '.build.lock')), 'the lock is released after the build');
   });
 });
+
+describe('incremental builds', () => {
+  const decodes = (files: string[]) => (stage: string, file: string) => {
+    if (stage === 'decode') files.push(file);
+  };
+
+  test('nothing changed reuses everything; one changed source is the only one processed; output identical to --no-cache', async () => {
+    const out = join(tempDir('cache'), 'out');
+    const raw = rawFolder([A, B]);
+    const first: string[] = [];
+    await build({ rawDir: raw, outDir: out, releaseDate: '2026.11.21', onStage: decodes(first) });
+    assert.deepEqual(first.sort(), [A, B]);
+    const again: string[] = [];
+    const r2 = await build({ rawDir: raw, outDir: out, releaseDate: '2026.11.21', onStage: decodes(again) });
+    assert.deepEqual(again, []);
+    assert.equal(r2.reused, 2);
+    // Change B only.
+    writeFileSync(join(raw, B), readFileSync(join(raw, B), 'utf8').replace('4.5% 左右', '4.6% 左右'));
+    const third: string[] = [];
+    await build({ rawDir: raw, outDir: out, releaseDate: '2026.11.21', onStage: decodes(third) });
+    assert.deepEqual(third, [B]);
+    // The same inputs without the cache give the same bytes.
+    const fresh = join(tempDir('cache'), 'out');
+    await build({ rawDir: raw, outDir: fresh, releaseDate: '2026.11.21', cache: false });
+    for (const f of readdirSync(join(fresh, 'latest')).filter((x) => x !== 'CHANGELOG.md' && !x.startsWith('changes') && x !== 'datapackage.json' && x !== 'SHA256SUMS')) {
+      assert.ok(readFileSync(join(fresh, 'latest', f)).equals(readFileSync(join(out, 'latest', f))), `${f} differs between cached and uncached builds`);
+    }
+  });
+
+  test('a damaged cache entry is detected, discarded and rebuilt', async () => {
+    const out = join(tempDir('cache'), 'out');
+    const raw = rawFolder([A]);
+    await build({ rawDir: raw, outDir: out, releaseDate: '2026.11.21' });
+    const dir = join(out, '.cache');
+    const entry = readdirSync(dir).find((f) => f.endsWith('.json'))!;
+    const text = readFileSync(join(dir, entry), 'utf8');
+    writeFileSync(join(dir, entry), text.slice(0, Math.floor(text.length / 2))); // truncated
+    const seen: string[] = [];
+    const r = await build({ rawDir: raw, outDir: out, releaseDate: '2026.11.21', onStage: decodes(seen) });
+    assert.deepEqual(seen, [A]);
+    assert.ok(r.messages.some((m) => m.rule === 'cache/corrupt'));
+    assert.equal(r.unchanged, true, 'the rebuilt data equals the release');
+    // An entry whose payload was altered but still parses is caught by its checksum.
+    const parsed = JSON.parse(readFileSync(join(dir, entry), 'utf8')) as { sha256: string; payload: string };
+    assert.ok(parsed.payload.includes('"rawStart":0'));
+    writeFileSync(join(dir, entry), JSON.stringify({ ...parsed, payload: parsed.payload.replace('"rawStart":0', '"rawStart":1') }));
+    const r2 = await build({ rawDir: raw, outDir: out, releaseDate: '2026.11.21' });
+    assert.ok(r2.messages.some((m) => m.rule === 'cache/corrupt'));
+    assert.equal(r2.unchanged, true);
+  });
+});

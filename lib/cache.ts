@@ -1,0 +1,67 @@
+/**
+ * Incremental builds: what the stages made of one source (its documents' rows and messages) is
+ * kept in OUT/.cache/, keyed by the hash of everything it was made from: the raw bytes, the
+ * sidecar, repair and errata files, and the code and schemas that process them. An unchanged
+ * source is not processed again; a changed one, or any change to the code, is. Each entry holds
+ * the SHA-256 of its payload, so a truncated or altered entry is detected, discarded and rebuilt.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Doc } from './document.js';
+import { projectRoot } from './paths.js';
+
+/** What publish needs of a processed document. */
+export type PublishedDoc = Pick<Doc, 'file' | 'rawSha256' | 'meta' | 'rows' | 'messages'>;
+
+const sha256 = (s: string | Buffer) => createHash('sha256').update(s).digest('hex');
+
+let fingerprint: string | null = null;
+
+/** Hash of the code and data that turn sources into rows: compiled stages and libraries, schemas. */
+export function codeFingerprint(): string {
+  if (fingerprint) return fingerprint;
+  const h = createHash('sha256');
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir).sort()) {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else if (/\.(js|json)$/u.test(name)) h.update(path.slice(projectRoot.length)).update(readFileSync(path));
+    }
+  };
+  for (const dir of ['dist/lib', 'dist/pipeline', 'schemas']) if (existsSync(join(projectRoot, dir))) walk(join(projectRoot, dir));
+  fingerprint = h.digest('hex');
+  return fingerprint;
+}
+
+export function sourceKey(rawDir: string, file: string): string {
+  const parts = [codeFingerprint(), file];
+  for (const name of [file, ...['.meta.json', '.repair.json', '.errata.json'].map((s) => file.replace(/\.txt$/u, s))]) {
+    const path = join(rawDir, name);
+    parts.push(existsSync(path) ? sha256(readFileSync(path)) : '-');
+  }
+  return sha256(parts.join('\n'));
+}
+
+export type CacheRead = { docs: PublishedDoc[] } | { corrupt: string } | null;
+
+export function readCache(cacheDir: string, key: string): CacheRead {
+  const path = join(cacheDir, `${key}.json`);
+  if (!existsSync(path)) return null;
+  try {
+    const entry = JSON.parse(readFileSync(path, 'utf8')) as { sha256: string; payload: string };
+    if (typeof entry.payload !== 'string' || sha256(entry.payload) !== entry.sha256) throw new Error('checksum does not match');
+    return { docs: JSON.parse(entry.payload) as PublishedDoc[] };
+  } catch (err) {
+    rmSync(path, { force: true });
+    return { corrupt: `${path}: ${(err as Error).message}` };
+  }
+}
+
+export function writeCache(cacheDir: string, key: string, docs: PublishedDoc[]): void {
+  mkdirSync(cacheDir, { recursive: true });
+  const payload = JSON.stringify(docs.map((d) => ({ file: d.file, rawSha256: d.rawSha256, meta: d.meta, rows: d.rows, messages: d.messages })));
+  const tmp = join(cacheDir, `.${key}.${process.pid}.tmp`);
+  writeFileSync(tmp, JSON.stringify({ sha256: sha256(payload), payload }));
+  renameSync(tmp, join(cacheDir, `${key}.json`));
+}
