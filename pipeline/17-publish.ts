@@ -226,6 +226,12 @@ export async function publish(docs: PublishedDoc[], options: PublishOptions): Pr
     renameSync(link, latest);
     step('latest-swapped');
     return { releaseDir, latestDir: latest, version, tables: written.map((w) => ({ name: w.spec.name, rows: w.rows })), changes: changes.length, unchanged: false };
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOSPC' || code === 'EDQUOT') {
+      throw new PipelineError({ file: options.outDir }, `the disk is full (${code}) while writing the release; nothing was published`, 'Free disk space and build again; the previous release is untouched.');
+    }
+    throw err;
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }

@@ -119,6 +119,20 @@ describe('a crash anywhere leaves the previous release intact', () => {
   }
 });
 
+describe('a full disk while publishing', () => {
+  test('fails cleanly, says so, and leaves no partial release', async () => {
+    const raw = rawFolder([GOOD, '000_935736143d89c070.txt']);
+    const full = () => Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    const releasesBefore = readdirSync(join(outDir, 'releases')).sort();
+    await assert.rejects(
+      build({ rawDir: raw, outDir, onPublishStep: (s) => { if (s === 'parquet:mentions') throw full(); } }),
+      /the disk is full \(ENOSPC\) while writing the release; nothing was published\. Free disk space/u,
+    );
+    assertUnchanged(outDir, good);
+    assert.deepEqual(readdirSync(join(outDir, 'releases')).sort(), releasesBefore, 'no new release folder');
+  });
+});
+
 describe('sources in other encodings and without sidecars', () => {
   test('a GB18030 file with CRLF builds; its offsets address the GB18030 bytes', async () => {
     const text = '山西省2019年政府工作报告\r\n\r\n全省地区生产总值增长6.2%。\r\n';
