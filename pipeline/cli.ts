@@ -28,6 +28,7 @@ Flags for build:
                    release's indicator rows. Default: 0.1
   --allow-drop     Publish even when more indicator rows are dropped than --max-drop allows.
   --no-cache       Process every source again instead of reusing OUT/.cache (same output).
+  --workers N      Process sources in N worker threads (same output). Default: in this thread.
 
 General:
   -h, --help       Show this help.
@@ -56,6 +57,7 @@ async function main(argv: string[]): Promise<void> {
         'max-drop': { type: 'string' },
         'allow-drop': { type: 'boolean', default: false },
         'no-cache': { type: 'boolean', default: false },
+        workers: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -81,6 +83,11 @@ async function main(argv: string[]): Promise<void> {
   }
   if (command !== 'build') usage(`Unknown command "${command}".`);
   if (rest.length > 0) usage(`Unexpected argument "${rest[0]}".`);
+  let workers: number | undefined;
+  if (values.workers !== undefined) {
+    workers = Number(values.workers);
+    if (!Number.isInteger(workers) || workers < 0) usage('--workers must be a whole number.');
+  }
   let maxDrop: number | undefined;
   if (values['max-drop'] !== undefined) {
     maxDrop = Number(values['max-drop']);
@@ -105,6 +112,7 @@ async function main(argv: string[]): Promise<void> {
     ...(maxDrop !== undefined ? { maxDrop } : {}),
     allowDrop: values['allow-drop'] === true,
     cache: values['no-cache'] !== true,
+    ...(workers !== undefined ? { workers } : {}),
     onProgress,
   });
   if (tty && !values.quiet) process.stderr.write('\r\x1b[K');

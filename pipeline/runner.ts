@@ -10,6 +10,7 @@ import { PipelineError } from '../lib/errors.js';
 import { acquireLock } from '../lib/lock.js';
 import { readCache, sourceKey, writeCache, type PublishedDoc } from '../lib/cache.js';
 import { join } from 'node:path';
+import { WorkerPool } from './worker-pool.js';
 import { RawLines } from '../lib/raw-position.js';
 import { listSources, readSource, type Source } from './00-sources.js';
 import { decode } from './01-decode.js';
@@ -56,6 +57,8 @@ export interface BuildOptions {
   releaseDate?: string;
   /** Reuse what earlier builds made of unchanged sources (OUT/.cache). Default true. */
   cache?: boolean;
+  /** Worker threads to process sources in; 0 processes them in this thread. Default 0. */
+  workers?: number;
   /** Largest share of indicator rows a build may drop from the previous release (default 0.1). */
   maxDrop?: number;
   allowDrop?: boolean;
@@ -72,6 +75,8 @@ export interface BuildResult extends PublishResult {
   documents: number;
   /** Sources whose results came from the cache. */
   reused: number;
+  /** Milliseconds spent in each stage over all sources processed (cache hits excluded). */
+  stageTimes: Record<string, number>;
   messages: Message[];
 }
 
@@ -118,16 +123,19 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
 
 async function buildLocked(options: BuildOptions): Promise<BuildResult> {
   const sources = listSources(options.rawDir);
-  const queue = new PQueue({ concurrency: options.concurrency ?? Math.max(1, availableParallelism()) });
+  const pool = options.workers ? new WorkerPool(options.workers) : null;
+  const queue = new PQueue({ concurrency: pool ? options.workers! : (options.concurrency ?? Math.max(1, availableParallelism())) });
   const results: PublishedDoc[][] = new Array(sources.length);
   const cacheDir = join(options.outDir, '.cache');
   const useCache = options.cache !== false;
   const cacheNotes: Message[] = [];
+  const stageTimes: Record<string, number> = {};
   let done = 0;
   let reused = 0;
+  try {
   await Promise.all(
     sources.map((source, i) =>
-      queue.add(() => {
+      queue.add(async () => {
         const key = sourceKey(options.rawDir, source.file);
         const cached = useCache ? readCache(cacheDir, key) : null;
         if (cached && 'docs' in cached) {
@@ -137,10 +145,22 @@ async function buildLocked(options: BuildOptions): Promise<BuildResult> {
           if (cached && 'corrupt' in cached) {
             cacheNotes.push({ severity: 'warning', stage: 'cache', rule: 'cache/corrupt', reason: `discarded a damaged cache entry (${cached.corrupt}); rebuilt`, file: source.file, docId: null, rawStart: 0, rawEnd: 0, line: 1, column: 1 });
           }
-          const docs = processSource(source, STAGES, (stage) => {
-            options.onStage?.(stage, source.file);
-            options.onProgress?.({ done, total: sources.length, file: source.file, stage });
-          });
+          const docs = pool
+            ? await pool.run(source)
+            : (() => {
+                let current = '';
+                let last = performance.now();
+                const out = processSource(source, STAGES, (stage) => {
+                  const now = performance.now();
+                  if (current) stageTimes[current] = (stageTimes[current] ?? 0) + now - last;
+                  current = stage;
+                  last = now;
+                  options.onStage?.(stage, source.file);
+                  options.onProgress?.({ done, total: sources.length, file: source.file, stage });
+                });
+                if (current) stageTimes[current] = (stageTimes[current] ?? 0) + performance.now() - last;
+                return out;
+              })();
           results[i] = docs;
           if (useCache) writeCache(cacheDir, key, docs);
         }
@@ -149,7 +169,12 @@ async function buildLocked(options: BuildOptions): Promise<BuildResult> {
       }),
     ),
   );
+  } finally {
+    if (pool) for (const [k, v] of Object.entries(pool.stageTimes)) stageTimes[k] = (stageTimes[k] ?? 0) + v;
+    await pool?.close();
+  }
   const docs = results.flat();
+  const publishStart = performance.now();
   const published = await publish(docs, {
     outDir: options.outDir,
     rawDir: options.rawDir,
@@ -158,5 +183,6 @@ async function buildLocked(options: BuildOptions): Promise<BuildResult> {
     allowDrop: options.allowDrop ?? false,
     ...(options.onPublishStep ? { onStep: options.onPublishStep } : {}),
   });
-  return { ...published, documents: docs.length, reused, messages: [...cacheNotes, ...docs.flatMap((d) => d.messages)] };
+  stageTimes['publish'] = performance.now() - publishStart;
+  return { ...published, documents: docs.length, reused, stageTimes, messages: [...cacheNotes, ...docs.flatMap((d) => d.messages)] };
 }

@@ -1,0 +1,131 @@
+/**
+ * `npm run bench` (a benchmark, not a test): end-to-end build speed and memory on a deterministic
+ * corpus made from the seeds and the 72 national reports of ../shared/corpora/national-gwr/
+ * (reports repeated under distinct ids until the corpus reaches the size asked for).
+ * Prints, for one worker and for two: MB/s end to end, documents/s, per-stage time, peak RSS;
+ * the physical floor (read, decode and scan the same bytes with one regular expression); and peak
+ * RSS at half the size, to see whether memory stays flat as the corpus doubles. JSON at the end.
+ * Usage: node dist/bench/throughput.js [--mb 50]
+ */
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { projectRoot } from '../lib/paths.js';
+import { build } from '../pipeline/runner.js';
+
+const arg = (name: string, fallback: string) => {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? process.argv[i + 1]! : fallback;
+};
+
+/** Write the corpus into `dir`: the seeds with their companions, then national reports, repeated. */
+function makeCorpus(dir: string, bytes: number): { files: number; bytes: number } {
+  mkdirSync(dir, { recursive: true });
+  let total = 0;
+  let files = 0;
+  const raw = join(projectRoot, 'raw');
+  for (const f of readdirSync(raw)) {
+    copyFileSync(join(raw, f), join(dir, f));
+    if (f.endsWith('.txt')) {
+      total += statSync(join(raw, f)).size;
+      files++;
+    }
+  }
+  const corpus = join(projectRoot, '..', 'shared', 'corpora', 'national-gwr', 'government_work_reports.jsonl');
+  const reports = readFileSync(corpus, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { title: string; year: number | string | null; content: string });
+  for (let copy = 1; total < bytes; copy++) {
+    for (const r of reports) {
+      if (total >= bytes) break;
+      const year = r.year === null ? null : Number(r.year);
+      const name = `gwr-${year ?? 'resolution'}-${copy}-${files}.txt`;
+      const id = name.replace('.txt', '').toLowerCase();
+      writeFileSync(join(dir, name), r.content);
+      writeFileSync(join(dir, name.replace('.txt', '.meta.json')), JSON.stringify({
+        file: name, origin: { publisher: null, url: null, retrieved: null, licence: null },
+        documents: [{ id, title: r.title, kind: 'government_work_report', region: '全国', scope: 'national', date: null, year, speaker: null, speaker_role: null, event: null, dateline: null, source_url: null }],
+      }));
+      total += Buffer.byteLength(r.content, 'utf8');
+      files++;
+    }
+  }
+  return { files, bytes: total };
+}
+
+/** Read, decode and scan every source with one regular expression: the floor nothing beats. */
+function floor(dir: string): number {
+  const start = performance.now();
+  let bytes = 0;
+  let hits = 0;
+  for (const f of readdirSync(dir).filter((x) => x.endsWith('.txt'))) {
+    const raw = readFileSync(join(dir, f));
+    bytes += raw.length;
+    hits += (new TextDecoder('utf-8').decode(raw).match(/\d+(?:\.\d+)?%/gu) ?? []).length;
+  }
+  void hits;
+  return bytes / 1e6 / ((performance.now() - start) / 1000);
+}
+
+interface Run {
+  workers: number;
+  mb: number;
+  seconds: number;
+  mb_per_s: number;
+  docs_per_s: number;
+  peak_rss_mb: number;
+  stages_ms: Record<string, number>;
+}
+
+async function child(dir: string, workers: number, mb: number): Promise<void> {
+  const out = mkdtempSync(join(tmpdir(), 'cgi-bench-out-'));
+  const start = performance.now();
+  const r = await build({ rawDir: dir, outDir: out, cache: false, workers, releaseDate: '2026.01.01' });
+  const seconds = (performance.now() - start) / 1000;
+  rmSync(out, { recursive: true, force: true });
+  const run: Run = {
+    workers, mb, seconds, mb_per_s: mb / seconds, docs_per_s: r.documents / seconds,
+    peak_rss_mb: process.resourceUsage().maxRSS / 1024,
+    stages_ms: Object.fromEntries(Object.entries(r.stageTimes).map(([k, v]) => [k, Math.round(v)])),
+  };
+  process.stdout.write(JSON.stringify(run) + '\n');
+}
+
+if (process.argv.includes('--child')) {
+  await child(arg('--dir', ''), Number(arg('--workers', '0')), Number(arg('--size', '0')));
+} else {
+  if (!existsSync(join(projectRoot, '..', 'shared', 'corpora', 'national-gwr'))) {
+    process.stderr.write('this benchmark needs ../shared/corpora/national-gwr beside the clone\n');
+    process.exit(1);
+  }
+  const target = Number(arg('--mb', '50')) * 1e6;
+  const base = mkdtempSync(join(tmpdir(), 'cgi-bench-'));
+  const full = makeCorpus(join(base, 'full'), target);
+  const half = makeCorpus(join(base, 'half'), target / 2);
+  const self = fileURLToPath(import.meta.url);
+  const measure = (dir: string, mb: number, workers: number): Run => {
+    const r = spawnSync(process.execPath, [self, '--child', '--dir', dir, '--workers', String(workers), '--size', String(mb)], { encoding: 'utf8', maxBuffer: 1 << 24 });
+    if (r.status !== 0) throw new Error(r.stderr);
+    return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as Run;
+  };
+  const fullMb = full.bytes / 1e6;
+  const one = measure(join(base, 'full'), fullMb, 1);
+  const two = measure(join(base, 'full'), fullMb, 2);
+  const halfRun = measure(join(base, 'half'), half.bytes / 1e6, 2);
+  const floorMbs = floor(join(base, 'full'));
+  rmSync(base, { recursive: true, force: true });
+  const summary = {
+    corpus_mb: Number(fullMb.toFixed(1)), documents: full.files,
+    one_worker: one, two_workers: two, speedup_two_workers: Number((two.mb_per_s / one.mb_per_s).toFixed(2)),
+    half_corpus_peak_rss_mb: halfRun.peak_rss_mb, floor_mb_per_s: Number(floorMbs.toFixed(1)),
+  };
+  const line = (r: Run) => `${r.workers} worker(s): ${r.mb_per_s.toFixed(2)} MB/s, ${r.docs_per_s.toFixed(1)} documents/s, ${r.seconds.toFixed(1)} s, peak RSS ${r.peak_rss_mb.toFixed(0)} MB`;
+  process.stdout.write(
+    `corpus: ${summary.corpus_mb} MB in ${full.files} documents\n${line(one)}\n${line(two)}\n` +
+      `two workers vs one: ${summary.speedup_two_workers}x\n` +
+      `peak RSS at half the corpus (two workers): ${halfRun.peak_rss_mb.toFixed(0)} MB\n` +
+      `floor (read + decode + one regex): ${summary.floor_mb_per_s} MB/s\n` +
+      `stage time, two workers (ms, summed over workers): ${Object.entries(two.stages_ms).map(([k, v]) => `${k} ${v}`).join(', ')}\n` +
+      JSON.stringify(summary) + '\n',
+  );
+}
