@@ -148,3 +148,14 @@ describe('incremental builds', () => {
     assert.equal(r2.unchanged, true);
   });
 });
+
+describe('worker threads', () => {
+  test('two worker threads give byte-identical output to the in-process build', async () => {
+    const raw = rawFolder([A, B, '000_935736143d89c070.txt']);
+    const a = join(tempDir('wk'), 'out');
+    const b = join(tempDir('wk'), 'out');
+    await build({ rawDir: raw, outDir: a, releaseDate: '2026.11.21', cache: false });
+    await build({ rawDir: raw, outDir: b, releaseDate: '2026.11.21', cache: false, workers: 2 });
+    assert.equal(sums(a), sums(b));
+  });
+});
