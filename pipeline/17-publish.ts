@@ -225,7 +225,7 @@ export async function publish(docs: PublishedDoc[], options: PublishOptions): Pr
     symlinkSync(join('releases', version), link);
     renameSync(link, latest);
     step('latest-swapped');
-    return { releaseDir, latestDir: latest, version, tables: written.map((w) => ({ name: w.spec.name, rows: w.rows })), changes: changes.length, unchanged: false };
+    return { releaseDir, latestDir: latest, version, tables: written.map((w) => ({ name: w.spec.name, rows: w.rows })), changes: changeRows.length, unchanged: false };
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOSPC' || code === 'EDQUOT') {

@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { changelog, diffTables, readRelease } from '../lib/release-diff.js';
 import { tableSpecs } from '../lib/table-schema.js';
 import { PipelineError } from '../lib/errors.js';
-import { build, type Progress } from './runner.js';
+import { build, buildShard, mergeShards, type Progress } from './runner.js';
 
 const HELP = `Usage: npm run pipeline -- <command> [flags]
 
@@ -17,6 +17,8 @@ Commands:
                    is switched to it in one rename; a failed build leaves both untouched. A
                    build whose data equals the newest release's writes nothing.
   diff A B         Compare two release folders row by row (stable keys): prints the changelog.
+  merge SHARD...   Make the release in --out from the folders of every shard of a sharded
+                   build; identical to building all sources on one machine.
 
 Flags for build:
   --raw DIR        Folder of sources: NAME.txt, each with an optional NAME.meta.json
@@ -29,6 +31,8 @@ Flags for build:
   --allow-drop     Publish even when more indicator rows are dropped than --max-drop allows.
   --no-cache       Process every source again instead of reusing OUT/.cache (same output).
   --workers N      Process sources in N worker threads (same output). Default: in this thread.
+  --shard I/N      Process only shard I of N (a hash of each file name decides) and write the
+                   shard's results to --out instead of a release; then merge the N folders.
 
 General:
   -h, --help       Show this help.
@@ -58,6 +62,7 @@ async function main(argv: string[]): Promise<void> {
         'allow-drop': { type: 'boolean', default: false },
         'no-cache': { type: 'boolean', default: false },
         workers: { type: 'string' },
+        shard: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -81,8 +86,24 @@ async function main(argv: string[]): Promise<void> {
     process.stdout.write(changelog(version(b), version(a), diffTables(readRelease(a, tables), readRelease(b, tables), tables), tables));
     return;
   }
+  if (command === 'merge') {
+    if (rest.length === 0) usage('merge takes the shard folders: merge SHARD... --out OUT');
+    const result = await mergeShards(
+      { rawDir: resolve(values.raw!), outDir: resolve(values.out!), allowDrop: values['allow-drop'] === true },
+      rest.map((d) => resolve(d)),
+    );
+    process.stdout.write(`Release ${result.version}: ${result.documents} documents from ${rest.length} shards\n  ${result.releaseDir}\n`);
+    return;
+  }
   if (command !== 'build') usage(`Unknown command "${command}".`);
   if (rest.length > 0) usage(`Unexpected argument "${rest[0]}".`);
+  if (values.shard !== undefined) {
+    const m = /^(\d+)\/(\d+)$/u.exec(values.shard);
+    if (!m || Number(m[1]) < 1 || Number(m[1]) > Number(m[2])) usage('--shard takes I/N with 1 <= I <= N, e.g. 2/4.');
+    const manifest = await buildShard({ rawDir: resolve(values.raw!), outDir: resolve(values.out!) }, Number(m[1]), Number(m[2]));
+    process.stdout.write(`Shard ${manifest.index}/${manifest.count}: ${manifest.files.length} sources written to ${resolve(values.out!)}\n`);
+    return;
+  }
   let workers: number | undefined;
   if (values.workers !== undefined) {
     workers = Number(values.workers);

@@ -3,15 +3,17 @@
  * bounded concurrency; the stages are pure, so order of completion never shows in the output
  * (documents are put back in source order before publishing).
  */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 import PQueue from 'p-queue';
+import { codeFingerprint, readCache, sourceKey, writeCache, type PublishedDoc } from '../lib/cache.js';
 import type { Doc, Message, Stage, StageContext } from '../lib/document.js';
 import { PipelineError } from '../lib/errors.js';
 import { acquireLock } from '../lib/lock.js';
-import { readCache, sourceKey, writeCache, type PublishedDoc } from '../lib/cache.js';
-import { join } from 'node:path';
-import { WorkerPool } from './worker-pool.js';
 import { RawLines } from '../lib/raw-position.js';
+import { WorkerPool } from './worker-pool.js';
 import { listSources, readSource, type Source } from './00-sources.js';
 import { decode } from './01-decode.js';
 import { unicode } from './02-unicode.js';
@@ -121,8 +123,34 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   }
 }
 
+interface Processed {
+  docs: PublishedDoc[];
+  reused: number;
+  stageTimes: Record<string, number>;
+  notes: Message[];
+}
+
 async function buildLocked(options: BuildOptions): Promise<BuildResult> {
-  const sources = listSources(options.rawDir);
+  const { docs, reused, stageTimes, notes } = await processSources(options, listSources(options.rawDir));
+  return publishDocs(options, docs, reused, stageTimes, notes);
+}
+
+async function publishDocs(options: BuildOptions, docs: PublishedDoc[], reused: number, stageTimes: Record<string, number>, notes: Message[]): Promise<BuildResult> {
+  const publishStart = performance.now();
+  const published = await publish(docs, {
+    outDir: options.outDir,
+    rawDir: options.rawDir,
+    releaseDate: options.releaseDate ?? releaseDateFromEnv(),
+    maxDrop: options.maxDrop ?? 0.1,
+    allowDrop: options.allowDrop ?? false,
+    ...(options.onPublishStep ? { onStep: options.onPublishStep } : {}),
+  });
+  stageTimes['publish'] = performance.now() - publishStart;
+  return { ...published, documents: docs.length, reused, stageTimes, messages: [...notes, ...docs.flatMap((d) => d.messages)] };
+}
+
+/** Every stage over the given sources, in their order, through the cache, in threads if asked. */
+async function processSources(options: BuildOptions, sources: Source[]): Promise<Processed> {
   const pool = options.workers ? new WorkerPool(options.workers) : null;
   const queue = new PQueue({ concurrency: pool ? options.workers! : (options.concurrency ?? Math.max(1, availableParallelism())) });
   const results: PublishedDoc[][] = new Array(sources.length);
@@ -173,16 +201,63 @@ async function buildLocked(options: BuildOptions): Promise<BuildResult> {
     if (pool) for (const [k, v] of Object.entries(pool.stageTimes)) stageTimes[k] = (stageTimes[k] ?? 0) + v;
     await pool?.close();
   }
-  const docs = results.flat();
-  const publishStart = performance.now();
-  const published = await publish(docs, {
-    outDir: options.outDir,
-    rawDir: options.rawDir,
-    releaseDate: options.releaseDate ?? releaseDateFromEnv(),
-    maxDrop: options.maxDrop ?? 0.1,
-    allowDrop: options.allowDrop ?? false,
-    ...(options.onPublishStep ? { onStep: options.onPublishStep } : {}),
+  return { docs: results.flat(), reused, stageTimes, notes: cacheNotes };
+}
+
+/** Which of `count` shards (1-based) a source belongs to: a hash of its file name, so any machine agrees. */
+export function shardOf(file: string, count: number): number {
+  return (parseInt(createHash('sha256').update(file).digest('hex').slice(0, 8), 16) % count) + 1;
+}
+
+export interface ShardManifest {
+  index: number;
+  count: number;
+  code: string;
+  files: string[];
+}
+
+/**
+ * `--shard i/N`: process the sources of shard i of N and write what publish needs into the
+ * shard folder (shard.json and docs.jsonl); `merge` makes the release from all N shard folders.
+ */
+export async function buildShard(options: BuildOptions, index: number, count: number): Promise<ShardManifest> {
+  const sources = listSources(options.rawDir).filter((s) => shardOf(s.file, count) === index);
+  const { docs } = await processSources({ ...options, cache: false }, sources);
+  mkdirSync(options.outDir, { recursive: true });
+  const manifest: ShardManifest = { index, count, code: codeFingerprint(), files: sources.map((s) => s.file) };
+  writeFileSync(join(options.outDir, 'docs.jsonl'), docs.map((d) => JSON.stringify({ file: d.file, rawSha256: d.rawSha256, meta: d.meta, rows: d.rows, messages: d.messages })).join('\n') + (docs.length ? '\n' : ''));
+  writeFileSync(join(options.outDir, 'shard.json'), JSON.stringify(manifest, null, 2) + '\n');
+  return manifest;
+}
+
+/** Assemble shard folders into one release, identical to building all sources on one machine. */
+export async function mergeShards(options: BuildOptions, shardDirs: string[]): Promise<BuildResult> {
+  const shards = shardDirs.map((dir) => {
+    const path = join(dir, 'shard.json');
+    if (!existsSync(path)) throw new PipelineError({ file: dir }, 'is not a shard folder (no shard.json)', 'Pass the folders that `build --shard i/N` wrote.');
+    return { dir, manifest: JSON.parse(readFileSync(path, 'utf8')) as ShardManifest };
   });
-  stageTimes['publish'] = performance.now() - publishStart;
-  return { ...published, documents: docs.length, reused, stageTimes, messages: [...cacheNotes, ...docs.flatMap((d) => d.messages)] };
+  const count = shards[0]?.manifest.count ?? 0;
+  const indexes = shards.map((s) => s.manifest.index).sort((a, b) => a - b);
+  if (shards.some((s) => s.manifest.count !== count) || indexes.join(',') !== Array.from({ length: count }, (_, i) => i + 1).join(',')) {
+    throw new PipelineError({ file: shardDirs.join(', ') }, `do not form one complete set of shards (got ${indexes.join(', ')} of ${count})`, 'Pass every shard 1..N of the same run, once each.');
+  }
+  if (shards.some((s) => s.manifest.code !== shards[0]!.manifest.code)) {
+    throw new PipelineError({ file: shardDirs.join(', ') }, 'were made by different versions of the code', 'Build every shard with the same commit.');
+  }
+  const byFile = new Map<string, PublishedDoc[]>();
+  for (const s of shards) {
+    for (const line of readFileSync(join(s.dir, 'docs.jsonl'), 'utf8').split('\n').filter(Boolean)) {
+      const d = JSON.parse(line) as PublishedDoc;
+      byFile.set(d.file, [...(byFile.get(d.file) ?? []), d]);
+    }
+  }
+  // Source order, as a single build has it: file names sorted, documents in sidecar order.
+  const docs = [...byFile.keys()].sort().flatMap((f) => byFile.get(f)!);
+  const lock = acquireLock(options.outDir);
+  try {
+    return await publishDocs(options, docs, 0, {}, []);
+  } finally {
+    lock.release();
+  }
 }

@@ -159,3 +159,27 @@ describe('worker threads', () => {
     assert.equal(sums(a), sums(b));
   });
 });
+
+describe('shards', () => {
+  test('N shards merged give the same release as one machine; an incomplete set is refused', async () => {
+    const raw = rawFolder([A, B, '000_935736143d89c070.txt', '004_0847de0676df852f.txt']);
+    const base = tempDir('shard');
+    const env = { SOURCE_DATE_EPOCH: '1763683200' };
+    const shards = [1, 2, 3].map((i) => {
+      const dir = join(base, `s${i}`);
+      const r = runCli(['build', '--raw', raw, '--out', dir, '--shard', `${i}/3`], env);
+      assert.equal(r.status, 0, r.stderr);
+      return dir;
+    });
+    const files = shards.flatMap((d) => (JSON.parse(readFileSync(join(d, 'shard.json'), 'utf8')) as { files: string[] }).files).sort();
+    assert.deepEqual(files, [A, B, '000_935736143d89c070.txt', '004_0847de0676df852f.txt'].sort(), 'every source in exactly one shard');
+    const merged = join(base, 'merged');
+    assert.equal(runCli(['merge', ...shards, '--out', merged], env).status, 0);
+    const single = join(base, 'single');
+    assert.equal(runCli(['build', '--raw', raw, '--out', single], env).status, 0);
+    assert.equal(sums(merged), sums(single));
+    const partial = runCli(['merge', shards[0]!, shards[2]!, '--out', join(base, 'partial')], env);
+    assert.equal(partial.status, 1);
+    assert.match(partial.stderr, /do not form one complete set of shards \(got 1, 3 of 3\)/u);
+  });
+});
