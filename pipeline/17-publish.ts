@@ -98,6 +98,8 @@ function codeVersion(): string {
 
 /** Tables whose rows come from the documents; `changes` is made here, against the previous release. */
 const CHANGES = 'changes';
+/** Tables also written as a hive-partitioned Parquet dataset by document year. */
+const PARTITIONED = ['paragraphs', 'mentions', 'indicators'];
 
 export async function publish(docs: PublishedDoc[], options: PublishOptions): Promise<PublishResult> {
   const step = options.onStep ?? (() => undefined);
@@ -165,6 +167,27 @@ export async function publish(docs: PublishedDoc[], options: PublishOptions): Pr
     }
     const version = `${options.releaseDate}+${contentHash}`;
 
+    // Large tables also as a hive-partitioned dataset by document year, for readers that filter.
+    const yearOf = new Map(rowsByTable.get('documents')!.map((r) => [r.row.values['doc_id'] as string, r.row.values['year'] as number | null]));
+    const partitions: Record<string, string[]> = {};
+    for (const spec of dataSpecs.filter((x) => PARTITIONED.includes(x.name))) {
+      const groups = new Map<string, Array<Record<string, unknown>>>();
+      for (const { row } of rowsByTable.get(spec.name)!) {
+        const year = yearOf.get(row.values['doc_id'] as string) ?? null;
+        const part = `year=${year ?? '__HIVE_DEFAULT_PARTITION__'}`;
+        groups.set(part, [...(groups.get(part) ?? []), row.values]);
+      }
+      partitions[spec.name] = [];
+      for (const part of [...groups.keys()].sort()) {
+        const rel = `${spec.name}/${part}/part-0.parquet`;
+        mkdirSync(join(staging, spec.name, part), { recursive: true });
+        await writeParquet(typedColumns(spec, groups.get(part)!), join(staging, rel));
+        sums.push([rel, sha256(readFileSync(join(staging, rel)))]);
+        partitions[spec.name]!.push(rel);
+      }
+    }
+    step('partitions');
+
     const names = dataSpecs.map((s) => s.name);
     const changes = diffTables(previousDir ? readRelease(previousDir, names) : new Map(), readRelease(staging, names), names);
     if (previousDir) {
@@ -207,6 +230,7 @@ export async function publish(docs: PublishedDoc[], options: PublishOptions): Pr
         sources,
       }),
       'x-content-hash': contentHash,
+      'x-partitioned': Object.fromEntries(Object.entries(partitions).map(([t, files]) => [t, { by: 'year', files }])),
       'x-previous-version': previous?.version ?? null,
     };
     const dpJson = JSON.stringify(dp, null, 2) + '\n';

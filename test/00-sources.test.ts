@@ -15,7 +15,8 @@ const sidecarOf = (f: string) => JSON.parse(readFileSync(join(RAW, f.replace('.t
 /** Snapshot of a release folder: file name -> bytes, plus where latest points. */
 function snapshot(outDir: string): { link: string; files: Map<string, Buffer> } {
   const latest = realpathSync(join(outDir, 'latest'));
-  return { link: readlinkSync(join(outDir, 'latest')), files: new Map(readdirSync(latest).map((f) => [f, readFileSync(join(latest, f))])) };
+  const files = readdirSync(latest, { recursive: true }).map(String).filter((f) => f.includes('.')).sort();
+  return { link: readlinkSync(join(outDir, 'latest')), files: new Map(files.map((f) => [f, readFileSync(join(latest, f))])) };
 }
 
 function assertUnchanged(outDir: string, before: ReturnType<typeof snapshot>): void {

@@ -39,17 +39,16 @@ const CSV_SQL_TYPE: Record<ColumnType, string> = { ...PARQUET_SQL_TYPE, INT32: '
 
 describe('release files', () => {
   test('the release holds Parquet and CSV for every table, datapackage.json and SHA256SUMS', () => {
-    const expected = tableSpecs().flatMap((t) => [`${t.name}.csv`, `${t.name}.parquet`]).concat(['CHANGELOG.md', 'SHA256SUMS', 'datapackage.json']).sort();
+    const expected = tableSpecs().flatMap((t) => [`${t.name}.csv`, `${t.name}.parquet`]).concat(['CHANGELOG.md', 'SHA256SUMS', 'datapackage.json', 'indicators', 'mentions', 'paragraphs']).sort();
     assert.deepEqual(readdirSync(latest).sort(), expected);
   });
 
   test('SHA256SUMS lists every other file with its true hash', () => {
     const lines = readFileSync(join(latest, 'SHA256SUMS'), 'utf8').trim().split('\n');
     const listed = new Map(lines.map((l) => l.split('  ').reverse() as [string, string]));
-    for (const f of readdirSync(latest).filter((x) => x !== 'SHA256SUMS')) {
-      assert.equal(listed.get(f), createHash('sha256').update(readFileSync(join(latest, f))).digest('hex'), f);
-    }
-    assert.equal(listed.size, readdirSync(latest).length - 1);
+    const files = readdirSync(latest, { recursive: true }).map(String).filter((x) => x !== 'SHA256SUMS' && x.includes('.'));
+    for (const f of files) assert.equal(listed.get(f), createHash('sha256').update(readFileSync(join(latest, f))).digest('hex'), f);
+    assert.equal(listed.size, files.length);
   });
 });
 
@@ -128,6 +127,18 @@ describe('DuckDB reads every file', () => {
       is_heading: true,
       heading_level: 1,
     });
+  });
+});
+
+describe('hive-partitioned Parquet', () => {
+  test('DuckDB reads the large tables by year with hive_partitioning, every row once, years as the documents say', async () => {
+    for (const t of ['paragraphs', 'mentions', 'indicators']) {
+      const parted = await db.all(`SELECT count(*)::INTEGER AS n, count(DISTINCT year)::INTEGER AS years FROM read_parquet('${latest}/${t}/*/*.parquet', hive_partitioning = true)`);
+      const whole = await db.all(`SELECT count(*)::INTEGER AS n, count(DISTINCT d.year)::INTEGER AS years FROM '${latest}/${t}.parquet' JOIN '${latest}/documents.parquet' d USING (doc_id)`);
+      assert.deepEqual(parted, whole, t);
+    }
+    const wrong = await db.all(`SELECT count(*)::INTEGER AS n FROM read_parquet('${latest}/paragraphs/*/*.parquet', hive_partitioning = true) p JOIN '${latest}/documents.parquet' d USING (doc_id) WHERE p.year::INTEGER <> d.year`);
+    assert.equal(wrong[0]!['n'], 0);
   });
 });
 
@@ -255,8 +266,9 @@ describe('reproducible', () => {
   test('two builds of the same raw folder are byte-identical', async () => {
     const second = await freshBuild(undefined, { concurrency: 1 });
     const other = realpathSync(join(second.outDir, 'latest'));
-    const files = readdirSync(latest).sort();
-    assert.deepEqual(readdirSync(other).sort(), files);
+    const list = (d: string) => readdirSync(d, { recursive: true }).map(String).filter((f) => f.includes('.')).sort();
+    const files = list(latest);
+    assert.deepEqual(list(other), files);
     for (const f of files) assert.ok(readFileSync(join(latest, f)).equals(readFileSync(join(other, f))), `${f} differs`);
   });
 });

@@ -121,7 +121,7 @@ describe('incremental builds', () => {
     // The same inputs without the cache give the same bytes.
     const fresh = join(tempDir('cache'), 'out');
     await build({ rawDir: raw, outDir: fresh, releaseDate: '2026.11.21', cache: false });
-    for (const f of readdirSync(join(fresh, 'latest')).filter((x) => x !== 'CHANGELOG.md' && !x.startsWith('changes') && x !== 'datapackage.json' && x !== 'SHA256SUMS')) {
+    for (const f of readdirSync(join(fresh, 'latest'), { recursive: true }).map(String).filter((x) => x.includes('.') && x !== 'CHANGELOG.md' && !x.startsWith('changes') && x !== 'datapackage.json' && x !== 'SHA256SUMS')) {
       assert.ok(readFileSync(join(fresh, 'latest', f)).equals(readFileSync(join(out, 'latest', f))), `${f} differs between cached and uncached builds`);
     }
   });
