@@ -1,4 +1,4 @@
-/** Chinese numerals to numbers: 三百 → 300, 一千二百三十 → 1230, 两 → 2, 二点五 → 2.5, 〇 as 0. */
+/** Chinese numerals to numbers: 三百 → 300, 一千二百三十 → 1230, 一百零三 → 103, 两 → 2, 二点五 → 2.5, 二〇二一 → 2021. */
 const DIGIT: Record<string, number> = { 零: 0, 〇: 0, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
 const UNIT: Record<string, number> = { 十: 10, 百: 100, 千: 1000 };
 
@@ -9,7 +9,10 @@ export function parseChineseNumeral(s: string): number | null {
   let total = 0;
   let current: number | null = null;
   let lastUnit = Infinity;
+  // With units, 零 only marks a gap (一百零三 is 103, 七千零六十二 is 7062); without, 〇 is a digit.
+  const withUnits = /[十百千]/u.test(intPart);
   for (const ch of intPart) {
+    if (withUnits && (ch === '零' || ch === '〇')) continue;
     if (ch in DIGIT) {
       if (current !== null) {
         // Digits in a row read positionally only without units (二〇二一 → 2021).

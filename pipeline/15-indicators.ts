@@ -34,8 +34,24 @@ interface Family {
 }
 
 interface Lexicon {
-  pattern: RegExp;
+  /** Catalogue names by their first character, longest first: a scan looks only where one can start. */
+  byFirst: Map<string, string[]>;
   families: Map<string, Family>;
+}
+
+/** Every catalogue name in `text`, leftmost and longest first, not overlapping (like a regex alternation). */
+function findNames(lex: Lexicon, text: string, offset = 0): Array<{ name: string; start: number; end: number }> {
+  const out: Array<{ name: string; start: number; end: number }> = [];
+  for (let i = 0; i < text.length; i++) {
+    const candidates = lex.byFirst.get(text[i]!);
+    if (!candidates) continue;
+    const name = candidates.find((n) => text.startsWith(n, i));
+    if (name) {
+      out.push({ name, start: offset + i, end: offset + i + name.length });
+      i += name.length - 1;
+    }
+  }
+  return out;
 }
 
 // A compound subject names two indicators at once; 分别 then gives one value to each.
@@ -70,8 +86,11 @@ function getLexicon(): Lexicon {
   for (const [name, ids] of Object.entries(COMPOUND)) {
     if (ids.every((id) => byId.has(id))) families.set(name, { byMeasure: new Map() });
   }
-  const names = [...families.keys()].sort((a, b) => b.length - a.length).map((n) => n.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&'));
-  lexicon = { pattern: new RegExp(names.join('|'), 'gu'), families };
+  const byFirst = new Map<string, string[]>();
+  for (const name of [...families.keys()].sort((a, b) => b.length - a.length || (a < b ? -1 : 1))) {
+    byFirst.set(name[0]!, [...(byFirst.get(name[0]!) ?? []), name]);
+  }
+  lexicon = { byFirst, families };
   return lexicon;
 }
 
@@ -173,8 +192,7 @@ export const indicators: Stage = {
         const inSentence = own.filter((m) => m.start >= s.start && m.end <= s.end && (m.cls === 'count' || m.cls === 'other') && !m.problem);
         if (inSentence.length === 0) continue;
         const subjects: Subject[] = [];
-        lex.pattern.lastIndex = 0;
-        for (const a of s.text.matchAll(lex.pattern)) subjects.push({ name: a[0], start: s.start + a.index, end: s.start + a.index + a[0].length });
+        subjects.push(...findNames(lex, s.text, s.start));
         const sentenceClauses = clauses(s);
         const clauseOf = (i: number) => sentenceClauses.find((c) => i >= c.start && i < c.end)!;
         const respectively = s.text.indexOf('分别');
@@ -370,10 +388,10 @@ function targetsWithoutNumber(doc: Doc, ctx: StageContext): IndicatorValue[] {
   for (const p of doc.paragraphs ?? []) {
     for (const s of sentences(p.text)) {
       for (const m of s.text.matchAll(NUMBERLESS_TARGET)) {
-      lex.pattern.lastIndex = 0;
       const what = m.groups!['what'] ?? m.groups!['what2'] ?? m.groups!['what3'] ?? m.groups!['what4'] ?? '';
-      const subject = [...what.matchAll(lex.pattern)].at(-1);
-      if (!subject) continue;
+      const found = findNames(lex, what).at(-1);
+      if (!found) continue;
+      const subject = [found.name] as const;
       const fam = lex.families.get(subject[0]);
       const ind = m.groups!['growth'] || m.groups!['growth2'] || m.groups!['growth3']
         ? fam?.byMeasure.get('growth')
@@ -412,8 +430,8 @@ function assignedTargets(doc: Doc): IndicatorValue[] {
       const status = /预计/u.test(s.text) ? null : p.section && PLAN_SECTION.test(p.section) ? 'target' : /约束性指标是|预期目标|主要目标/u.test(p.text) ? 'target' : null;
       if (status === null) continue;
       const listed = s.text.slice(0, done.index);
-      lex.pattern.lastIndex = 0;
-      for (const a of listed.matchAll(lex.pattern)) {
+      for (const f of findNames(lex, listed)) {
+        const a = { 0: f.name, index: f.start };
         const fam = lex.families.get(a[0]);
         if (!fam) continue;
         // The words after the name (or after the last name of a 、 list) say what is measured.

@@ -16,6 +16,12 @@ describe('quantity recognition', () => {
     ]);
   });
 
+  test('Chinese numerals with 零 gaps and positional digits', () => {
+    assert.deepEqual(read('七千零六十二万吨，一百零三个，百分之一百零四点一，一千零一十九万人'), [
+      ['七千零六十二万吨', 7062, '万吨', 'exact'], ['一百零三个', 103, '个', 'exact'], ['百分之一百零四点一', 104.1, '%', 'exact'], ['一千零一十九万人', 1019, '万人', 'exact'],
+    ]);
+  });
+
   test('percent, percentage points, times, and 百分之', () => {
     assert.deepEqual(read('增长6.5%，低于预期1.5个百分点，增长3.5倍，增长百分之六'), [
       ['6.5%', 6.5, '%', 'exact'], ['1.5个百分点', 1.5, '个百分点', 'exact'], ['3.5倍', 3.5, '倍', 'exact'], ['百分之六', 6, '%', 'exact'],
