@@ -35,7 +35,8 @@ const PRE_QUALIFIER: Record<string, Qualifier> = {
 };
 const POST_QUALIFIER: Record<string, Qualifier> = { 左右: 'approx', 上下: 'approx', 以上: 'at_least', 以内: 'at_most', 以下: 'at_most' };
 
-const ARABIC = '\\d+(?:,\\d{3})*(?:\\.\\d+)?';
+// Thousands may be grouped with a comma, ASCII or (in old typesetting) fullwidth: 34，250万吨.
+const ARABIC = '\\d{1,3}(?:[,，]\\d{3})+(?!\\d)(?:\\.\\d+)?|\\d+(?:\\.\\d+)?';
 const CHINESE = '[零〇一二两三四五六七八九十百千]+(?:点[零〇一二三四五六七八九]+)?';
 const SCALE = '(?:万亿|千亿|百亿|亿|千万|百万|万)';
 const MALFORMED = /\d+(?:\.{2,}\d+|(?:\.\d+){2,})%?/y;
@@ -153,7 +154,7 @@ export class QuantityScanner {
       if (g['post']) qualifier = POST_QUALIFIER[g['post']]!;
       let unit = `${g['scale'] ?? ''}${g['unit'] ?? ''}` || null;
       if (re === this.zhPercent) unit = '%';
-      const parse = (s: string) => (/^\d/u.test(s) ? Number(s.replaceAll(',', '')) : parseChineseNumeral(s));
+      const parse = (s: string) => (/^\d/u.test(s) ? Number(s.replace(/[,，]/gu, '')) : parseChineseNumeral(s));
       if (re === this.range) {
         const lo = parse(g['lo']!);
         const hi = parse(g['hi']!);

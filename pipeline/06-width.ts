@@ -10,7 +10,8 @@ import { applyEdits, type Edit } from '../lib/offset-map.js';
 
 const FULLWIDTH_ALNUM = /[\uFF10-\uFF19\uFF21-\uFF3A\uFF41-\uFF5A]/gu;
 // After the letters and digits are ASCII: a fullwidth point or percent that belongs to a number.
-const NUMBER_PUNCT = /(?<=[0-9０-９])[．％](?=[0-9０-９])|(?<=[0-9０-９])％/gu;
+// (Old typesetting puts spaces around the point: 2 ．5亿千瓦.)
+const NUMBER_PUNCT = /(?<=[0-9０-９][ \u3000]?)．(?=[ \u3000]?[0-9０-９])|(?<=[0-9０-９])％/gu;
 
 const toAscii = (ch: string) => String.fromCharCode(ch.charCodeAt(0) - 0xfee0);
 

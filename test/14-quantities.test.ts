@@ -16,6 +16,10 @@ describe('quantity recognition', () => {
     ]);
   });
 
+  test('thousands grouped with a comma, also a fullwidth one in old typesetting', () => {
+    assert.deepEqual(read('粮食产量34，250万吨，职工3,700人'), [['34，250万吨', 34250, '万吨', 'exact'], ['3,700人', 3700, '人', 'exact']]);
+  });
+
   test('Chinese numerals with 零 gaps and positional digits', () => {
     assert.deepEqual(read('七千零六十二万吨，一百零三个，百分之一百零四点一，一千零一十九万人'), [
       ['七千零六十二万吨', 7062, '万吨', 'exact'], ['一百零三个', 103, '个', 'exact'], ['百分之一百零四点一', 104.1, '%', 'exact'], ['一千零一十九万人', 1019, '万人', 'exact'],
