@@ -80,7 +80,7 @@ function goldNumbers(): { paragraphs: Map<string, string>; numbers: GoldNumber[]
 }
 
 function recall(find: (t: string) => Found[], paragraphs: Map<string, string>, numbers: GoldNumber[]): number {
-  const all = new Map([...paragraphs].map(([id, t]) => [t, find(t)]));
+  const all = new Map([...paragraphs.values()].map((t) => [t, find(t)]));
   const texts = [...paragraphs.values()];
   let hit = 0;
   for (const n of numbers) {

@@ -25,16 +25,27 @@ export function acquireLock(outDir: string): { release: () => void; staleRemoved
       return {
         staleRemoved,
         release: () => {
-          if (readFileSync(path, 'utf8').trim() === String(process.pid)) rmSync(path, { force: true });
+          try {
+            if (readFileSync(path, 'utf8').trim() === String(process.pid)) rmSync(path, { force: true });
+          } catch {
+            // Already gone: nothing to release.
+          }
         },
       };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const owner = Number(readFileSync(path, 'utf8').trim());
-      if (Number.isInteger(owner) && owner > 0 && alive(owner)) {
+      let text = '';
+      try {
+        text = readFileSync(path, 'utf8').trim();
+      } catch {
+        continue; // removed in between: try again
+      }
+      const owner = Number(text);
+      // An empty lock is one being written this instant: it is held, not stale.
+      if (text === '' || (Number.isInteger(owner) && owner > 0 && alive(owner))) {
         throw new PipelineError(
           { file: path },
-          `another build (pid ${owner}) is writing to ${outDir}`,
+          `another build (pid ${text === '' ? 'starting' : owner}) is writing to ${outDir}`,
           'Wait for it to finish and build again; if no build is running, delete the lock file.',
         );
       }

@@ -4,7 +4,7 @@
  * sources often arrive that way); otherwise fail naming the first bad byte. The BOM is kept
  * here as U+FEFF so the next stage can log its removal.
  */
-import type { Doc, Stage } from '../lib/document.js';
+import type { Stage } from '../lib/document.js';
 import { withStage } from '../lib/document.js';
 import { PipelineError } from '../lib/errors.js';
 import type { OffsetMap } from '../lib/offset-map.js';

@@ -3,7 +3,7 @@
  * Each change is a range edit; the BOM and every NFC change are logged as corrections, line
  * endings as one summary message (one row per line ending would bury the real corrections).
  */
-import type { Doc, Stage } from '../lib/document.js';
+import type { Stage } from '../lib/document.js';
 import { withStage } from '../lib/document.js';
 import { correctionsFrom, message } from '../lib/messages.js';
 import { applyEdits, type Edit } from '../lib/offset-map.js';

@@ -14,7 +14,7 @@
 import type { DocMeta, Message, Stage } from '../lib/document.js';
 import { withStage } from '../lib/document.js';
 import { correctionsFrom, message } from '../lib/messages.js';
-import { applyEdits, type Edit } from '../lib/offset-map.js';
+import { applyEdits, rawRange, type Edit } from '../lib/offset-map.js';
 
 const ROLE = '(?:书记|副?省长|代省长|副?市长|副?县长|区长|主席|总理|部长|主任|记者|通讯员|特约评论员|评论员)';
 const BYLINE = new RegExp(`^(?<role>[\\p{Script=Han}]{0,12}?${ROLE})?(?<name>\\p{Script=Han}{2,4})$`, 'u');
@@ -57,9 +57,10 @@ export const debris: Stage = {
     const removed = new Set<Line>();
     const lines = linesOf(doc.text);
 
-    const rawAt = (i: number) => doc.map.rawStart[i] ?? 0;
-    const warn = (rule: string, reason: string, at: Line) =>
-      messages.push(message({ ...doc, meta }, ctx, { severity: 'warning', stage: this.name, rule, reason, rawStart: rawAt(at.start), rawEnd: rawAt(at.end - 1) + 1, found: at.text }));
+    const warn = (rule: string, reason: string, at: Line) => {
+      const [rawStart, rawEnd] = rawRange(doc.map, at.start, at.end, doc.raw.length);
+      messages.push(message({ ...doc, meta }, ctx, { severity: 'warning', stage: this.name, rule, reason, rawStart, rawEnd, found: at.text }));
+    };
     const drop = (line: Line, reason: string) => {
       edits.push({ start: line.start, end: line.end, text: '', reason });
       removed.add(line);

@@ -17,8 +17,12 @@ export const errata: Stage = {
     const list = ctx.errata?.errata ?? [];
     if (list.length === 0 || !doc.meta) return withStage(doc, this, {});
     const name = doc.file.replace(/\.txt$/u, '.errata.json');
+    const known = new Set(ctx.sidecar?.documents.map((d) => d.id) ?? [doc.meta.id]);
     const edits: Edit[] = [];
     list.forEach((e, i) => {
+      if (!known.has(e.doc)) {
+        throw new PipelineError({ file: name, field: `errata.${i}.doc` }, `names document "${e.doc}", which ${doc.file} does not hold`, `Use one of: ${[...known].join(', ')}.`);
+      }
       if (e.doc !== doc.meta!.id) return;
       const at = occurrences(doc.text, e.context);
       const inner = occurrences(e.context, e.wrong);

@@ -175,8 +175,9 @@ export const indicators: Stage = {
     for (const [ordinal, p] of paragraphs) {
       if ((p.headingLevel ?? null) !== null) context = null;
       else {
-        const lead = p.text.slice(0, Math.max(0, p.text.search(/[，,]/u)));
-        const start = TIME_START.exec(p.text)?.[0];
+        const text = toSimplified(p.text);
+        const lead = text.slice(0, Math.max(0, text.search(/[，,]/u)));
+        const start = TIME_START.exec(text)?.[0];
         const opened = TIME_LEAD.test(lead) ? periodIn(lead, meta.year, meta.kind === 'government_work_report') : start ? periodIn(start, meta.year, meta.kind === 'government_work_report') : null;
         if (opened) context = opened;
       }
@@ -329,7 +330,8 @@ function resolvePeriod(doc: Doc, p: Paragraph, s: Span, m: Mention, status: Indi
   if (/(?:由|从)$/u.test(before) && /^(?:增至|增加到|增长到|提高到|上升到|降至|下降到|减少到|减至)/u.test(after)) return yearPeriod(base.start - 1);
   // 年均增长5.5%: an average over years, never one year.
   if (/年均/u.test(p.text.slice(Math.max(s.start, m.start - 8), m.start)) && base.start === base.end) {
-    const wider = [carried, ...(p.section ?? '').split(' > ').reverse().map((part) => periodIn(part, doc.meta!.year))].find((x) => x && x.start < x.end);
+    const report = doc.meta!.kind === 'government_work_report';
+    const wider = [carried, ...(p.section ?? '').split(' > ').reverse().map((part) => periodIn(part, doc.meta!.year, report))].find((x) => x && x.start < x.end);
     return wider ?? { label: `${base.end - 4}-${base.end}`, start: base.end - 4, end: base.end };
   }
   return base;
@@ -385,14 +387,14 @@ function dedupe(values: IndicatorValue[]): IndicatorValue[] {
 function targetsWithoutNumber(doc: Doc, ctx: StageContext): IndicatorValue[] {
   const lex = getLexicon();
   const out: IndicatorValue[] = [];
-  for (const p of doc.paragraphs ?? []) {
+  for (const written of doc.paragraphs ?? []) {
+    const p: Paragraph = { ...written, text: toSimplified(written.text) };
     for (const s of sentences(p.text)) {
       for (const m of s.text.matchAll(NUMBERLESS_TARGET)) {
       const what = m.groups!['what'] ?? m.groups!['what2'] ?? m.groups!['what3'] ?? m.groups!['what4'] ?? '';
       const found = findNames(lex, what).at(-1);
       if (!found) continue;
-      const subject = [found.name] as const;
-      const fam = lex.families.get(subject[0]);
+      const fam = lex.families.get(found.name);
       const ind = m.groups!['growth'] || m.groups!['growth2'] || m.groups!['growth3']
         ? fam?.byMeasure.get('growth')
         : m.groups!['what4'] !== undefined ? (fam?.byMeasure.get('share') ?? fam?.byMeasure.get('level')) : fam?.byMeasure.get('level');
@@ -402,10 +404,10 @@ function targetsWithoutNumber(doc: Doc, ctx: StageContext): IndicatorValue[] {
       const at = { start, end: start } as Mention;
       const period = resolvePeriod(doc, p, s, at, 'target', null);
       out.push({
-        indicatorId: ind.id, label: subject[0], value: null, valueLow: null, valueHigh: null, unit: null, valueStd: null, valueStdLow: null, valueStdHigh: null,
+        indicatorId: ind.id, label: found.name, value: null, valueLow: null, valueHigh: null, unit: null, valueStd: null, valueStdLow: null, valueStdHigh: null,
         unitStd: ind.unit_std, qualifier: 'exact', status: 'target', period: period.label, periodStart: `${period.start}-01-01`, periodEnd: `${period.end}-12-31`,
-        region: doc.meta!.region, paragraph: p.ordinal, section: p.section ?? null, sentence: s.text, rawStart, rawEnd,
-        note: `target stated without a number: ${m[0]}`,
+        region: doc.meta!.region, paragraph: p.ordinal, section: p.section ?? null, sentence: written.text.slice(s.start, s.end), rawStart, rawEnd,
+        note: `target stated without a number: ${written.text.slice(start, start + m[0].length)}`,
       });
       }
     }
@@ -422,7 +424,8 @@ function targetsWithoutNumber(doc: Doc, ctx: StageContext): IndicatorValue[] {
 function assignedTargets(doc: Doc): IndicatorValue[] {
   const lex = getLexicon();
   const out: IndicatorValue[] = [];
-  for (const p of doc.paragraphs ?? []) {
+  for (const written of doc.paragraphs ?? []) {
+    const p: Paragraph = { ...written, text: toSimplified(written.text) };
     for (const s of sentences(p.text)) {
       const done = /[，,]?完成(?:国家|上级)?下达(?:的)?(?:任务|目标)/u.exec(s.text);
       const amounts = (doc.data.mentions ?? []).filter((m) => m.paragraph === p.ordinal && m.unit !== null && (m.cls === 'other' || m.cls === 'count' || m.cls === 'indicator'));
@@ -430,23 +433,22 @@ function assignedTargets(doc: Doc): IndicatorValue[] {
       const status = /预计/u.test(s.text) ? null : p.section && PLAN_SECTION.test(p.section) ? 'target' : /约束性指标是|预期目标|主要目标/u.test(p.text) ? 'target' : null;
       if (status === null) continue;
       const listed = s.text.slice(0, done.index);
-      for (const f of findNames(lex, listed)) {
-        const a = { 0: f.name, index: f.start };
-        const fam = lex.families.get(a[0]);
+      for (const a of findNames(lex, listed)) {
+        const fam = lex.families.get(a.name);
         if (!fam) continue;
         // The words after the name (or after the last name of a 、 list) say what is measured.
-        const rest = listed.slice(a.index + a[0].length);
+        const rest = listed.slice(a.end);
         const tail = rest.replace(/^(?:[、和及与][^，,、]{1,12})*/u, '').split(/[，,]/u)[0] ?? '';
         const measureWords = rest.split(/[，,]/u)[0] + tail;
-        const ind = /下降|减排|降低/u.test(measureWords) ? fam.byMeasure.get('reduction') : /比例|率/u.test(a[0] + measureWords) ? fam.byMeasure.get('share') : undefined;
+        const ind = /下降|减排|降低/u.test(measureWords) ? fam.byMeasure.get('reduction') : /比例|率/u.test(a.name + measureWords) ? fam.byMeasure.get('share') : undefined;
         if (!ind) continue;
-        const start = s.start + a.index;
-        const [rawStart, rawEnd] = rawRange(doc.map, p.textStart + start, p.textStart + start + a[0].length, doc.raw.length);
-        const year = doc.meta!.year ?? 1900;
+        const start = s.start + a.start;
+        const [rawStart, rawEnd] = rawRange(doc.map, p.textStart + start, p.textStart + start + a.name.length, doc.raw.length);
+        const period = resolvePeriod(doc, p, s, { start, end: start } as Mention, 'target', null);
         out.push({
-          indicatorId: ind.id, label: a[0], value: null, valueLow: null, valueHigh: null, unit: null, valueStd: null, valueStdLow: null, valueStdHigh: null,
-          unitStd: ind.unit_std, qualifier: 'exact', status: 'target', period: String(year), periodStart: `${year}-01-01`, periodEnd: `${year}-12-31`,
-          region: doc.meta!.region, paragraph: p.ordinal, section: p.section ?? null, sentence: s.text, rawStart, rawEnd,
+          indicatorId: ind.id, label: written.text.slice(start, start + a.name.length), value: null, valueLow: null, valueHigh: null, unit: null, valueStd: null, valueStdLow: null, valueStdHigh: null,
+          unitStd: ind.unit_std, qualifier: 'exact', status: 'target', period: period.label, periodStart: `${period.start}-01-01`, periodEnd: `${period.end}-12-31`,
+          region: doc.meta!.region, paragraph: p.ordinal, section: p.section ?? null, sentence: written.text.slice(s.start, s.end), rawStart, rawEnd,
           note: `target stated without a number: ${done[0].replace(/^[，,]/u, '')}`,
         });
       }

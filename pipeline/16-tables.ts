@@ -97,7 +97,7 @@ export const tables: Stage = {
     const indicatorRows: TableRow[] = (doc.data.indicators ?? []).map((v, i) => ({
       rawStart: v.rawStart,
       values: {
-        key: `${indicatorKey(v.value, v.valueLow, v.valueHigh, v.qualifier, v.region)}:${v.indicatorId}:${v.period}:${v.status}`,
+        key: `${indicatorKey(v.indicatorId, v.period, v.status, v.value, v.valueLow, v.valueHigh, v.qualifier, v.region)}:${v.indicatorId}:${v.period}:${v.status}`,
         doc_id: meta.id, seq: i + 1, indicator_id: v.indicatorId, label: v.label, value: v.value, value_low: v.valueLow, value_high: v.valueHigh,
         unit: v.unit, value_std: v.valueStd, value_std_low: v.valueStdLow, value_std_high: v.valueStdHigh, unit_std: v.unitStd,
         qualifier: v.qualifier, status: v.status, period: v.period, period_start: v.periodStart, period_end: v.periodEnd, region: v.region,

@@ -29,8 +29,6 @@ import { toCsv } from '../lib/write-csv.js';
 import { writeParquet } from '../lib/write-parquet.js';
 import { releaseRows } from './16-tables.js';
 
-export const PUBLISH_VERSION = '1';
-
 export interface PublishOptions {
   outDir: string;
   rawDir: string;
@@ -96,7 +94,7 @@ function codeVersion(): string {
   return pkg.version;
 }
 
-/** Tables whose rows come from the documents; `changes` is made here, against the previous release. */
+/** The table publish makes itself, against the previous release; every other table comes from the documents. */
 const CHANGES = 'changes';
 /** Tables also written as a hive-partitioned Parquet dataset by document year. */
 const PARTITIONED = ['paragraphs', 'mentions', 'indicators'];
@@ -175,7 +173,9 @@ export async function publish(docs: PublishedDoc[], options: PublishOptions): Pr
       for (const { row } of rowsByTable.get(spec.name)!) {
         const year = yearOf.get(row.values['doc_id'] as string) ?? null;
         const part = `year=${year ?? '__HIVE_DEFAULT_PARTITION__'}`;
-        groups.set(part, [...(groups.get(part) ?? []), row.values]);
+        const group = groups.get(part);
+        if (group) group.push(row.values);
+        else groups.set(part, [row.values]);
       }
       partitions[spec.name] = [];
       for (const part of [...groups.keys()].sort()) {

@@ -249,7 +249,9 @@ export async function mergeShards(options: BuildOptions, shardDirs: string[]): P
   for (const s of shards) {
     for (const line of readFileSync(join(s.dir, 'docs.jsonl'), 'utf8').split('\n').filter(Boolean)) {
       const d = JSON.parse(line) as PublishedDoc;
-      byFile.set(d.file, [...(byFile.get(d.file) ?? []), d]);
+      const list = byFile.get(d.file);
+      if (list) list.push(d);
+      else byFile.set(d.file, [d]);
     }
   }
   // Source order, as a single build has it: file names sorted, documents in sidecar order.

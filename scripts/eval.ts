@@ -3,7 +3,7 @@
  * sources). Prints precision, recall and F1 on the full record (every field right), per document
  * and per field, and lists every miss and every false value. `--json` prints the figures as JSON.
  */
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { IndicatorValue } from '../lib/document.js';
 import { projectRoot } from '../lib/paths.js';
@@ -115,5 +115,4 @@ if (process.argv[1]?.endsWith('eval.js')) {
   const result = evaluate();
   if (process.argv.includes('--json')) process.stdout.write(JSON.stringify({ overall: result.overall, perField: result.perField }, null, 2) + '\n');
   else process.stdout.write(result.lines.join('\n') + '\n');
-  void readdirSync;
 }

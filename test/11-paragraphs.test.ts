@@ -3,7 +3,6 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { Doc } from '../lib/document.js';
 import { listSources } from '../pipeline/00-sources.js';
 import { processSource } from '../pipeline/runner.js';
 import { RAW } from './helpers.js';
