@@ -73,7 +73,7 @@ function goldNumbers(): { paragraphs: Map<string, string>; numbers: GoldNumber[]
       const v = g.value ?? g.value_low;
       if (g.number === null || v === null) continue;
       const at = text.indexOf(g.quote) + g.quote.indexOf(g.number);
-      numbers.push({ text: g.number, at, value: scaled(Math.abs(v), g.unit) / (g.unit === '倍' ? 1 : 1) });
+      numbers.push({ text: g.number, at, value: scaled(Math.abs(v), g.unit) });
     }
   }
   return { paragraphs, numbers, bytes };

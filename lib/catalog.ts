@@ -2,7 +2,6 @@
  * The indicator catalog (schemas/catalog/indicators.json), checked against
  * schemas/catalog.schema.json once, with the lookups the extractor needs.
  */
-import { readFileSync } from 'node:fs';
 import { readJsonData } from './json-data.js';
 import { schemaPath } from './paths.js';
 
@@ -29,11 +28,6 @@ let cached: Catalog | null = null;
 export function catalog(): Catalog {
   cached ??= readJsonData<Catalog>(schemaPath('catalog/indicators.json'), 'schemas/catalog/indicators.json', 'catalog.schema.json');
   return cached;
-}
-
-/** Version of the catalog's content, so cached results change when the catalog does. */
-export function catalogText(): string {
-  return readFileSync(schemaPath('catalog/indicators.json'), 'utf8');
 }
 
 /** Scale words a unit as written may begin with, and their factors. */

@@ -13,11 +13,3 @@ export const CLOSERS = /[”’」』）)》〉】\]"']+$/u;
 export function endsSentence(line: string): boolean {
   return TERMINAL.test(line.replace(CLOSERS, ''));
 }
-
-export const HAN = /\p{Script=Han}/u;
-
-export function codePointLength(s: string): number {
-  let n = 0;
-  for (const _ of s) n++;
-  return n;
-}

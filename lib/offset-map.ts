@@ -21,17 +21,6 @@ export interface Edit {
   reason: string;
 }
 
-export function identityMap(length: number, byteOf: (i: number) => [number, number]): OffsetMap {
-  const rawStart = new Int32Array(length);
-  const rawEnd = new Int32Array(length);
-  for (let i = 0; i < length; i++) {
-    const [s, e] = byteOf(i);
-    rawStart[i] = s;
-    rawEnd[i] = e;
-  }
-  return { rawStart, rawEnd };
-}
-
 /** Raw byte range covered by text units [start, end); a zero-width range maps to a point. */
 export function rawRange(map: OffsetMap, start: number, end: number, rawLength: number): [number, number] {
   const n = map.rawStart.length;

@@ -1,5 +1,5 @@
 /**
- * Stage 4, markdown: remove markdown markup that web copies of the texts carry (heading marks,
+ * Stage 5, markdown: remove markdown markup that web copies of the texts carry (heading marks,
  * bold/italic markers, link syntax, backslash escapes, horizontal rules), keeping the words.
  * Every removal is a logged correction. Heading levels are not trusted (they are inconsistent in
  * real sources); structure comes from the numbering in a later stage.

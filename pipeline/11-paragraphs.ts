@@ -1,5 +1,5 @@
 /**
- * Stage 5, paragraphs: each non-blank line is a paragraph (the sources put one paragraph on a
+ * Stage 11, paragraphs: each non-blank line is a paragraph (the sources put one paragraph on a
  * line; blank lines are layout). Leading and trailing whitespace, including ideographic-space
  * indentation, is trimmed; the raw range covers exactly the characters kept.
  */

@@ -7,7 +7,7 @@
  * the sentence an estimate; 目标, 预期, 力争, 控制在 and the coming year's plan make targets.
  * Period and region come from the sentence, else the section, else the document.
  */
-import type { Doc, IndicatorValue, Mention, Message, Paragraph, Stage, StageContext } from '../lib/document.js';
+import type { Doc, IndicatorValue, Mention, Message, Paragraph, Stage } from '../lib/document.js';
 import { withStage } from '../lib/document.js';
 import { catalog, standardUnit, type Indicator } from '../lib/catalog.js';
 import { clauses, sentences, type Span } from '../lib/clauses.js';
@@ -230,8 +230,6 @@ export const indicators: Stage = {
             const clause = clauseOf(m.start);
             const before = subjects.filter((x) => x.end <= m.start);
             subject = before.filter((x) => x.start >= clause.start).at(-1) ?? before.at(-1);
-            // Another number between subject and this one took the subject, unless they are a list,
-            // or this number's clause is only a predicate (…大关，年均增长约6%).
             // A subject reaches into a later clause only when that clause is a bare predicate
             // (…大关，年均增长约6%; …3.52%，控制在4.2%以内); a clause with words of its own has its own subject.
             const predicateOnly = PREDICATE_CLAUSE.test(p.text.slice(clause.start, m.start));
@@ -291,7 +289,7 @@ export const indicators: Stage = {
         });
       }
     }
-    values.push(...targetsWithoutNumber(doc, ctx));
+    values.push(...targetsWithoutNumber(doc));
     return withStage(doc, this, { data: { ...doc.data, mentions, indicators: dedupe(values) }, messages: [...doc.messages, ...messages] });
   },
 };
@@ -384,7 +382,7 @@ function dedupe(values: IndicatorValue[]): IndicatorValue[] {
 }
 
 /** 全社会固定资产投资增长目标根据新的统计口径设置: a target set without a number is a row with a note. */
-function targetsWithoutNumber(doc: Doc, ctx: StageContext): IndicatorValue[] {
+function targetsWithoutNumber(doc: Doc): IndicatorValue[] {
   const lex = getLexicon();
   const out: IndicatorValue[] = [];
   for (const written of doc.paragraphs ?? []) {
@@ -413,7 +411,6 @@ function targetsWithoutNumber(doc: Doc, ctx: StageContext): IndicatorValue[] {
     }
   }
   out.push(...assignedTargets(doc));
-  void ctx;
   return out;
 }
 

@@ -24,7 +24,8 @@ Flags for build:
   --raw DIR        Folder of sources: NAME.txt, each with an optional NAME.meta.json
                    sidecar (schemas/source.schema.json). Default: raw
   --out DIR        Output folder. Default: out
-  --concurrency N  Documents processed at once. Default: the number of CPU cores.
+  --concurrency N  Sources in flight at once in this thread (they still run one after
+                   another: the stages are synchronous); use --workers for parallel work.
   --quiet          Print only warnings, errors and the summary.
   --max-drop F     Fail when the build would drop more than this share of the previous
                    release's indicator rows. Default: 0.1
@@ -75,35 +76,6 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   const [command, ...rest] = positionals;
-  if (command === 'diff') {
-    if (rest.length !== 2) usage('diff takes two release folders: diff A B');
-    const tables = tableSpecs().map((t) => t.name).filter((t) => t !== 'changes');
-    const [a, b] = rest.map((d) => resolve(d!)) as [string, string];
-    for (const d of [a, b]) {
-      if (!existsSync(join(d, 'datapackage.json'))) throw new PipelineError({ file: d }, 'is not a release folder (no datapackage.json)', 'Pass two folders under OUT/releases/ (or OUT/latest).');
-    }
-    const version = (d: string) => (JSON.parse(readFileSync(join(d, 'datapackage.json'), 'utf8')) as { version: string }).version;
-    process.stdout.write(changelog(version(b), version(a), diffTables(readRelease(a, tables), readRelease(b, tables), tables), tables));
-    return;
-  }
-  if (command === 'merge') {
-    if (rest.length === 0) usage('merge takes the shard folders: merge SHARD... --out OUT');
-    const result = await mergeShards(
-      { rawDir: resolve(values.raw!), outDir: resolve(values.out!), allowDrop: values['allow-drop'] === true },
-      rest.map((d) => resolve(d)),
-    );
-    process.stdout.write(`Release ${result.version}: ${result.documents} documents from ${rest.length} shards\n  ${result.releaseDir}\n`);
-    return;
-  }
-  if (command !== 'build') usage(`Unknown command "${command}".`);
-  if (rest.length > 0) usage(`Unexpected argument "${rest[0]}".`);
-  if (values.shard !== undefined) {
-    const m = /^(\d+)\/(\d+)$/u.exec(values.shard);
-    if (!m || Number(m[1]) < 1 || Number(m[1]) > Number(m[2])) usage('--shard takes I/N with 1 <= I <= N, e.g. 2/4.');
-    const manifest = await buildShard({ rawDir: resolve(values.raw!), outDir: resolve(values.out!) }, Number(m[1]), Number(m[2]));
-    process.stdout.write(`Shard ${manifest.index}/${manifest.count}: ${manifest.files.length} sources written to ${resolve(values.out!)}\n`);
-    return;
-  }
   let workers: number | undefined;
   if (values.workers !== undefined) {
     workers = Number(values.workers);
@@ -120,22 +92,49 @@ async function main(argv: string[]): Promise<void> {
     if (!Number.isInteger(concurrency) || concurrency < 1) usage('--concurrency must be a whole number of at least 1.');
   }
 
+  // The same options for build, shard and merge, so no flag is silently ignored by one of them.
+  const common = {
+    rawDir: resolve(values.raw!),
+    outDir: resolve(values.out!),
+    ...(concurrency ? { concurrency } : {}),
+    ...(maxDrop !== undefined ? { maxDrop } : {}),
+    ...(workers !== undefined ? { workers } : {}),
+    allowDrop: values['allow-drop'] === true,
+    cache: values['no-cache'] !== true,
+  };
+  if (command === 'diff') {
+    if (rest.length !== 2) usage('diff takes two release folders: diff A B');
+    const tables = tableSpecs().map((t) => t.name).filter((t) => t !== 'changes');
+    const [a, b] = rest.map((d) => resolve(d!)) as [string, string];
+    for (const d of [a, b]) {
+      if (!existsSync(join(d, 'datapackage.json'))) throw new PipelineError({ file: d }, 'is not a release folder (no datapackage.json)', 'Pass two folders under OUT/releases/ (or OUT/latest).');
+    }
+    const version = (d: string) => (JSON.parse(readFileSync(join(d, 'datapackage.json'), 'utf8')) as { version: string }).version;
+    process.stdout.write(changelog(version(b), version(a), diffTables(readRelease(a, tables), readRelease(b, tables), tables), tables));
+    return;
+  }
+  if (command === 'merge') {
+    if (rest.length === 0) usage('merge takes the shard folders: merge SHARD... --out OUT');
+    const result = await mergeShards(common, rest.map((d) => resolve(d)));
+    process.stdout.write(`Release ${result.version}: ${result.documents} documents from ${rest.length} shards\n  ${result.releaseDir}\n`);
+    return;
+  }
+  if (command !== 'build') usage(`Unknown command "${command}".`);
+  if (rest.length > 0) usage(`Unexpected argument "${rest[0]}".`);
+  if (values.shard !== undefined) {
+    const m = /^(\d+)\/(\d+)$/u.exec(values.shard);
+    if (!m || Number(m[1]) < 1 || Number(m[1]) > Number(m[2])) usage('--shard takes I/N with 1 <= I <= N, e.g. 2/4.');
+    const manifest = await buildShard(common, Number(m[1]), Number(m[2]));
+    process.stdout.write(`Shard ${manifest.index}/${manifest.count}: ${manifest.files.length} sources written to ${resolve(values.out!)}\n`);
+    return;
+  }
   const tty = process.stderr.isTTY === true;
   const onProgress = (p: Progress) => {
     if (values.quiet) return;
     if (tty) process.stderr.write(`\r\x1b[K[${p.done}/${p.total}] ${p.file} ${p.stage}`);
     else if (p.stage === 'done') process.stderr.write(`[${p.done}/${p.total}] ${p.file} done\n`);
   };
-  const result = await build({
-    rawDir: resolve(values.raw!),
-    outDir: resolve(values.out!),
-    ...(concurrency ? { concurrency } : {}),
-    ...(maxDrop !== undefined ? { maxDrop } : {}),
-    allowDrop: values['allow-drop'] === true,
-    cache: values['no-cache'] !== true,
-    ...(workers !== undefined ? { workers } : {}),
-    onProgress,
-  });
+  const result = await build({ ...common, onProgress });
   if (tty && !values.quiet) process.stderr.write('\r\x1b[K');
   for (const m of result.messages) {
     if (m.severity === 'info' && values.quiet) continue;

@@ -1,6 +1,7 @@
 /**
- * The runner: sources -> stages -> publish. Documents run concurrently through p-queue with
- * bounded concurrency; the stages are pure, so order of completion never shows in the output
+ * The runner: sources -> stages -> publish. Sources go through p-queue with bounded concurrency,
+ * in this thread (the stages are synchronous, so one after another) or in worker threads
+ * (--workers, in parallel); the stages are pure, so order of completion never shows in the output
  * (documents are put back in source order before publishing).
  */
 import { createHash } from 'node:crypto';
@@ -197,6 +198,10 @@ async function processSources(options: BuildOptions, sources: Source[]): Promise
       }),
     ),
   );
+  } catch (err) {
+    // One source failed: the build fails, and the sources still queued are not started.
+    queue.clear();
+    throw err;
   } finally {
     if (pool) for (const [k, v] of Object.entries(pool.stageTimes)) stageTimes[k] = (stageTimes[k] ?? 0) + v;
     await pool?.close();

@@ -20,13 +20,16 @@ export class WorkerPool {
   /** Milliseconds spent in each stage, summed over the workers. */
   readonly stageTimes: Record<string, number> = {};
 
+  private readonly script = fileURLToPath(new URL('./worker.js', import.meta.url));
+
   constructor(size: number) {
-    const script = fileURLToPath(new URL('./worker.js', import.meta.url));
-    for (let i = 0; i < size; i++) {
-      const w = new Worker(script);
-      this.all.push(w);
-      this.idle.push(w);
-    }
+    for (let i = 0; i < size; i++) this.idle.push(this.spawn());
+  }
+
+  private spawn(): Worker {
+    const w = new Worker(this.script);
+    this.all.push(w);
+    return w;
   }
 
   private acquire(): Promise<Worker> {
@@ -41,22 +44,34 @@ export class WorkerPool {
   }
 
   async run(source: Source): Promise<PublishedDoc[]> {
-    const w = await this.acquire();
+    let w = await this.acquire();
     const id = this.next++;
     try {
       const reply = await new Promise<Reply>((resolve, reject) => {
-        const onMessage = (m: Reply) => {
-          if (m.id !== id) return;
+        const done = () => {
           w.off('message', onMessage);
           w.off('error', onError);
+          w.off('exit', onExit);
+        };
+        const onMessage = (m: Reply) => {
+          if (m.id !== id) return;
+          done();
           resolve(m);
         };
+        // A worker that failed or exited is dead: it is replaced, never handed out again.
         const onError = (e: Error) => {
-          w.off('message', onMessage);
+          done();
+          w = this.spawn();
           reject(e);
+        };
+        const onExit = (code: number) => {
+          done();
+          w = this.spawn();
+          reject(new Error(`a worker thread exited (code ${code}) while processing ${source.file}`));
         };
         w.on('message', onMessage);
         w.on('error', onError);
+        w.on('exit', onExit);
         w.postMessage({ id, source });
       });
       if (reply.error) {
