@@ -9,10 +9,8 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as Recognizers from '@microsoft/recognizers-text-suite';
-import { catalog } from '../lib/catalog.js';
 import { projectRoot } from '../lib/paths.js';
-import { QuantityScanner } from '../lib/quantities.js';
-import { CLASSIFIERS } from '../pipeline/14-quantities.js';
+import { getScanner } from '../pipeline/14-quantities.js';
 import { listSources } from '../pipeline/00-sources.js';
 import { processSource } from '../pipeline/runner.js';
 
@@ -30,7 +28,7 @@ interface Found {
   value: number;
 }
 
-const ours = new QuantityScanner([...Object.keys(catalog().units), ...CLASSIFIERS, '年', '月', '日']);
+const ours = getScanner();
 function oursFind(text: string): Found[] {
   return ours.scan(text).flatMap((q) => {
     const v = q.value ?? q.valueLow;
@@ -51,6 +49,7 @@ function peerFind(text: string): Found[] {
 }
 
 interface GoldNumber {
+  doc: string;
   text: string;
   at: number;
   value: number;
@@ -67,28 +66,24 @@ function goldNumbers(): { paragraphs: Map<string, string>; numbers: GoldNumber[]
     bytes += Buffer.byteLength(text, 'utf8');
   }
   for (const f of readdirSync(join(projectRoot, 'test', 'gold')).filter((x) => x.endsWith('.jsonl'))) {
-    const text = paragraphs.get(f.replace('.jsonl', ''))!;
+    const doc = f.replace('.jsonl', '');
+    const text = paragraphs.get(doc)!;
     for (const line of readFileSync(join(projectRoot, 'test', 'gold', f), 'utf8').split('\n').filter(Boolean)) {
       const g = JSON.parse(line) as { number: string | null; quote: string; value: number | null; value_low: number | null; unit: string | null };
       const v = g.value ?? g.value_low;
-      if (g.number === null || v === null) continue;
-      const at = text.indexOf(g.quote) + g.quote.indexOf(g.number);
-      numbers.push({ text: g.number, at, value: scaled(Math.abs(v), g.unit) });
+      const quoteAt = text.indexOf(g.quote);
+      if (g.number === null || v === null || quoteAt < 0) continue;
+      numbers.push({ doc, text: g.number, at: quoteAt + g.quote.indexOf(g.number), value: scaled(Math.abs(v), g.unit) });
     }
   }
   return { paragraphs, numbers, bytes };
 }
 
+const hits = (found: Found[], n: GoldNumber) => found.some((f) => f.start >= n.at && f.start < n.at + n.text.length && close(Math.abs(f.value), n.value));
+
 function recall(find: (t: string) => Found[], paragraphs: Map<string, string>, numbers: GoldNumber[]): number {
-  const all = new Map([...paragraphs.values()].map((t) => [t, find(t)]));
-  const texts = [...paragraphs.values()];
-  let hit = 0;
-  for (const n of numbers) {
-    const text = texts.find((t) => t.slice(n.at, n.at + n.text.length) === n.text)!;
-    const found = all.get(text)!;
-    if (found.some((f) => f.start >= n.at && f.start < n.at + n.text.length && close(Math.abs(f.value), n.value))) hit++;
-  }
-  return hit / numbers.length;
+  const all = new Map([...paragraphs].map(([doc, t]) => [doc, find(t)]));
+  return numbers.filter((n) => hits(all.get(n.doc)!, n)).length / numbers.length;
 }
 
 /** MB/s of the best pass over all paragraphs, passes repeated for at least two seconds (JIT warm). */
@@ -123,12 +118,10 @@ process.stdout.write(
 
 if (process.argv.includes('--misses')) {
   for (const [name, find] of [['ours', oursFind], ['recognizers-text', peerFind]] as const) {
-    const all = new Map([...paragraphs].map(([, t]) => [t, find(t)]));
-    for (const n of numbers) {
-      const text = texts.find((t) => t.slice(n.at, n.at + n.text.length) === n.text)!;
-      if (!all.get(text)!.some((f) => f.start >= n.at && f.start < n.at + n.text.length && close(Math.abs(f.value), n.value))) {
-        process.stdout.write(`${name} misses ${n.text} (${n.value}) in «${text.slice(Math.max(0, n.at - 10), n.at + n.text.length + 6)}»\n`);
-      }
+    const all = new Map([...paragraphs].map(([doc, t]) => [doc, find(t)]));
+    for (const n of numbers.filter((x) => !hits(all.get(x.doc)!, x))) {
+      const text = paragraphs.get(n.doc)!;
+      process.stdout.write(`${name} misses ${n.text} (${n.value}) in «${text.slice(Math.max(0, n.at - 10), n.at + n.text.length + 6)}»\n`);
     }
   }
 }

@@ -17,7 +17,8 @@ export const CLASSIFIERS = ['个', '家', '户', '所', '项', '座', '套', '�
 const TIME_UNITS = ['年', '月', '日', '天', '周', '小时', '分钟'];
 
 let scanner: QuantityScanner | null = null;
-function getScanner(): QuantityScanner {
+/** The scanner the stage uses (exported so the peer benchmark measures the same one). */
+export function getScanner(): QuantityScanner {
   scanner ??= new QuantityScanner([...Object.keys(catalog().units), ...CLASSIFIERS, ...TIME_UNITS]);
   return scanner;
 }
