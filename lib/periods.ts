@@ -9,6 +9,7 @@ export interface Period {
 }
 
 const PLAN_PERIODS: Array<[RegExp, number]> = [
+  [/六五/u, 1981], [/七五/u, 1986], [/八五/u, 1991], [/九五/u, 1996], [/“十五”/u, 2001],
   [/十一五/u, 2006], [/十二五/u, 2011], [/十三五/u, 2016], [/十四五/u, 2021], [/十五五/u, 2026],
 ];
 
@@ -24,7 +25,7 @@ export function periodIn(text: string, docYear: number | null, report = true): P
   // A plan period dates a text only as a period (“十三五”时期, 十三五期间, “十三五”以来), not as an
   // adjective (“十三五”脱贫攻坚首战首胜 is about its first year).
   for (const [re, first] of PLAN_PERIODS) {
-    if (new RegExp(`${re.source}”?(?:时期|期间|以来|末|规划期|的五年|$)`, 'u').test(text)) return span(first, first + 4);
+    if (new RegExp(`${re.source}”?(?:时期|期间|以来|末|规划期|的五年|计划|规划|$)`, 'u').test(text)) return span(first, first + 4);
   }
   if (docYear !== null) {
     if (/五年来|过去五年|近五年|这五年/u.test(text)) return span(docYear - 5, docYear - 1);

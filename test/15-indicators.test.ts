@@ -59,6 +59,12 @@ describe('meaning', () => {
     assert.equal(vs[0]!.unitStd, 'yuan');
   });
 
+  test('a five-year plan\'s numbers are targets for its years', () => {
+    assert.deepEqual(brief(extract('“七五”计划草案规定，五年内国民生产总值增长百分之三十八。', '三、关于第七个五年计划')), [
+      ['gnp_growth', 38, '%', 'exact', 'target', '1986-1990'],
+    ]);
+  });
+
   test('pages with ASCII punctuation read the same', () => {
     assert.deepEqual(brief(extract('地区生产总值增长6.5%,城镇新增就业91万人,城镇登记失业率3.5%.')), [
       ['gdp_growth', 6.5, '%', 'exact', 'actual', '2016'], ['new_urban_jobs', 91, '万人', 'exact', 'actual', '2016'], ['registered_unemployment_rate', 3.5, '%', 'exact', 'actual', '2016'],
