@@ -13,3 +13,12 @@ export const CLOSERS = /[”’」』）)》〉】\]"']+$/u;
 export function endsSentence(line: string): boolean {
   return TERMINAL.test(line.replace(CLOSERS, ''));
 }
+
+export function codePointLength(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0xdc00 || c > 0xdfff) n++;
+  }
+  return n;
+}

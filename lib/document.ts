@@ -111,6 +111,8 @@ export interface IndicatorValue {
 }
 
 export interface DocData {
+  /** Each paragraph's text in simplified characters (quantities stage), by ordinal - 1. */
+  readable?: string[];
   /** Every number in the paragraphs (quantities stage), classified (indicators stage). */
   mentions?: Mention[];
   /** Catalogued indicator values (indicators stage). */

@@ -6,6 +6,7 @@
  */
 import type { Stage } from '../lib/document.js';
 import { withStage } from '../lib/document.js';
+import { codePointLength } from '../lib/chars.js';
 import { PipelineError } from '../lib/errors.js';
 import type { OffsetMap } from '../lib/offset-map.js';
 
@@ -79,9 +80,8 @@ export const decode: Stage = {
   version: '1',
   run(doc) {
     const raw = doc.raw;
-    if (raw.length === 0 || /^[\s\uFEFF]*$/u.test(new TextDecoder('utf-8').decode(raw))) {
-      throw new PipelineError({ file: doc.file }, 'is empty (no text at all)', 'Remove the file from the raw folder or put the source text in it.');
-    }
+    const empty = () => new PipelineError({ file: doc.file }, 'is empty (no text at all)', 'Remove the file from the raw folder or put the source text in it.');
+    if (raw.length === 0) throw empty();
     const nul = raw.indexOf(0);
     if (nul >= 0) {
       throw new PipelineError(
@@ -93,7 +93,8 @@ export const decode: Stage = {
     const bad = firstInvalidUtf8(raw);
     if (bad < 0) {
       const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(raw);
-      return withStage(doc, this, { text, encoding: 'utf-8', rawChars: [...text].length, map: buildMap(text, raw, utf8SequenceLength) });
+      if (/^[\s\uFEFF]*$/u.test(text)) throw empty();
+      return withStage(doc, this, { text, encoding: 'utf-8', rawChars: codePointLength(text), map: buildMap(text, raw, utf8SequenceLength) });
     }
     let text: string | null = null;
     try {
@@ -104,7 +105,7 @@ export const decode: Stage = {
     // A file that is mostly ASCII with one stray byte also "decodes" as GB18030 by luck:
     // demand that the result read as Chinese before believing it.
     if (text !== null && /\p{Script=Han}/u.test(text) && !/[\u0080-\u009f\ue000-\uf8ff]/u.test(text)) {
-      return withStage(doc, this, { text, encoding: 'gb18030', rawChars: [...text].length, map: buildMap(text, raw, gb18030SequenceLength) });
+      return withStage(doc, this, { text, encoding: 'gb18030', rawChars: codePointLength(text), map: buildMap(text, raw, gb18030SequenceLength) });
     }
     throw new PipelineError(
       { file: doc.file, byteOffset: bad, ...lineColumnAt(raw, bad) },

@@ -44,9 +44,11 @@ export const quantities: Stage = {
   run(doc, ctx) {
     const mentions: Mention[] = [];
     const messages: Message[] = [];
+    const readableTexts: string[] = [];
     for (const p of doc.paragraphs ?? []) {
       // Read in simplified characters (億元 is 亿元), report as written: offsets are the same.
       const readable = toSimplified(p.text);
+      readableTexts[p.ordinal - 1] = readable;
       for (const found of getScanner().scan(readable)) {
         const text = p.text.slice(found.start, found.end);
         const unitAt = found.unit === null ? -1 : found.text.lastIndexOf(found.unit);
@@ -60,6 +62,6 @@ export const quantities: Stage = {
         }
       }
     }
-    return withStage(doc, this, { data: { ...doc.data, mentions }, messages: [...doc.messages, ...messages] });
+    return withStage(doc, this, { data: { ...doc.data, mentions, readable: readableTexts }, messages: [...doc.messages, ...messages] });
   },
 };

@@ -100,6 +100,11 @@ interface Subject {
   end: number;
 }
 
+/** The paragraph in simplified characters, as the quantities stage read it. */
+function readableOf(doc: Doc, p: Paragraph): string {
+  return doc.data.readable?.[p.ordinal - 1] ?? toSimplified(p.text);
+}
+
 const BARE_SCALE = /^(?:万亿|亿|万)$/u;
 
 /** Units of a mention for an indicator: 329万贫困人口 has only a scale word; the noun gives the unit. */
@@ -175,7 +180,7 @@ export const indicators: Stage = {
     for (const [ordinal, p] of paragraphs) {
       if ((p.headingLevel ?? null) !== null) context = null;
       else {
-        const text = toSimplified(p.text);
+        const text = readableOf(doc, p);
         const lead = text.slice(0, Math.max(0, text.search(/[，,]/u)));
         const start = TIME_START.exec(text)?.[0];
         const opened = TIME_LEAD.test(lead) ? periodIn(lead, meta.year, meta.kind === 'government_work_report') : start ? periodIn(start, meta.year, meta.kind === 'government_work_report') : null;
@@ -188,7 +193,7 @@ export const indicators: Stage = {
       const own = mentions.filter((m) => m.paragraph === ordinal);
       if (own.length === 0) continue;
       // Matched in simplified characters, reported as written (the offsets are the same).
-      const p: Paragraph = { ...written, text: toSimplified(written.text) };
+      const p: Paragraph = { ...written, text: readableOf(doc, written) };
       for (const s of sentences(p.text)) {
         const inSentence = own.filter((m) => m.start >= s.start && m.end <= s.end && (m.cls === 'count' || m.cls === 'other') && !m.problem);
         if (inSentence.length === 0) continue;
@@ -386,7 +391,7 @@ function targetsWithoutNumber(doc: Doc): IndicatorValue[] {
   const lex = getLexicon();
   const out: IndicatorValue[] = [];
   for (const written of doc.paragraphs ?? []) {
-    const p: Paragraph = { ...written, text: toSimplified(written.text) };
+    const p: Paragraph = { ...written, text: readableOf(doc, written) };
     for (const s of sentences(p.text)) {
       for (const m of s.text.matchAll(NUMBERLESS_TARGET)) {
       const what = m.groups!['what'] ?? m.groups!['what2'] ?? m.groups!['what3'] ?? m.groups!['what4'] ?? '';
@@ -422,7 +427,7 @@ function assignedTargets(doc: Doc): IndicatorValue[] {
   const lex = getLexicon();
   const out: IndicatorValue[] = [];
   for (const written of doc.paragraphs ?? []) {
-    const p: Paragraph = { ...written, text: toSimplified(written.text) };
+    const p: Paragraph = { ...written, text: readableOf(doc, written) };
     for (const s of sentences(p.text)) {
       const done = /[，,]?完成(?:国家|上级)?下达(?:的)?(?:任务|目标)/u.exec(s.text);
       const amounts = (doc.data.mentions ?? []).filter((m) => m.paragraph === p.ordinal && m.unit !== null && (m.cls === 'other' || m.cls === 'count' || m.cls === 'indicator'));

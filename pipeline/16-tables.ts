@@ -6,6 +6,7 @@
 import type { Stage, TableRow } from '../lib/document.js';
 import { createHash } from 'node:crypto';
 import { withStage } from '../lib/document.js';
+import { codePointLength } from '../lib/chars.js';
 import { catalog } from '../lib/catalog.js';
 import { rawRange } from '../lib/offset-map.js';
 
@@ -22,11 +23,6 @@ function keyMaker(prefix: string): (...parts: Array<string | number | null>) => 
   };
 }
 
-const codePoints = (s: string) => {
-  let n = 0;
-  for (const _ of s) n++;
-  return n;
-};
 
 export const tables: Stage = {
   name: 'tables',
@@ -41,7 +37,7 @@ export const tables: Stage = {
       values: {
         key: paragraphKey(p.text),
         doc_id: meta.id, ordinal: p.ordinal, text: p.text, section: p.section ?? null, is_heading: (p.headingLevel ?? null) !== null,
-        heading_level: p.headingLevel ?? null, speaker: p.speaker ?? null, char_count: codePoints(p.text),
+        heading_level: p.headingLevel ?? null, speaker: p.speaker ?? null, char_count: codePointLength(p.text),
         source_file: doc.file, raw_start: p.rawStart, raw_end: p.rawEnd,
       },
     }));
@@ -67,7 +63,7 @@ export const tables: Stage = {
         date: meta.date, year: meta.year, speaker: meta.speaker, speaker_role: meta.speakerRole, event: meta.event,
         dateline: meta.dateline, source_url: meta.sourceUrl, metadata_source: meta.metaSource, encoding: doc.encoding,
         raw_sha256: doc.rawSha256, raw_bytes: doc.rawBytes, file_chars: doc.rawChars, raw_start: rawStart, raw_end: rawEnd,
-        text_chars: paragraphs.reduce((n, p) => n + codePoints(p.text), 0), paragraph_count: paragraphs.length,
+        text_chars: paragraphs.reduce((n, p) => n + codePointLength(p.text), 0), paragraph_count: paragraphs.length,
       },
     };
     const warningKey = keyMaker(`${meta.id}:w`);
