@@ -4,9 +4,10 @@
  * endings as one summary message (one row per line ending would bury the real corrections).
  */
 import type { Stage } from '../lib/document.js';
-import { withStage } from '../lib/document.js';
-import { correctionsFrom, message } from '../lib/messages.js';
-import { applyEdits, type Edit } from '../lib/offset-map.js';
+import { withEdits } from '../lib/edits.js';
+
+import { message } from '../lib/messages.js';
+import type { Edit } from '../lib/offset-map.js';
 
 // A starter followed by its combining marks: the smallest span NFC can change on its own.
 const CLUSTER = /\P{M}\p{M}*|\p{M}+/gsu;
@@ -30,19 +31,13 @@ export const unicode: Stage = {
         if (nfc !== m[0]) edits.push({ start: m.index, end: m.index + m[0].length, text: nfc, reason: 'unicode/nfc' });
       }
     }
-    const result = applyEdits(text, doc.map, edits, doc.raw.length);
     const messages = [...doc.messages];
     if (lineEndings > 0) {
       messages.push(
         message(doc, ctx, { severity: 'info', stage: this.name, rule: 'unicode/line-ending', reason: `${lineEndings} CRLF or CR line endings turned into LF`, rawStart: 0, rawEnd: 0 }),
       );
     }
-    const logged = result.applied.filter((a) => a.reason !== 'unicode/line-ending');
-    return withStage(doc, this, {
-      text: result.text,
-      map: result.map,
-      messages,
-      corrections: [...doc.corrections, ...correctionsFrom(this.name, logged)],
-    });
+    // Line endings are summed up in one message; every other change is a correction.
+    return withEdits(doc, this, edits, { logged: (a) => a.reason !== 'unicode/line-ending', changes: { messages } });
   },
 };

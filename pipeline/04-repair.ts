@@ -5,9 +5,10 @@
  */
 import type { Stage } from '../lib/document.js';
 import { withStage } from '../lib/document.js';
+import { withEdits } from '../lib/edits.js';
 import { PipelineError } from '../lib/errors.js';
-import { correctionsFrom } from '../lib/messages.js';
-import { applyEdits, type Edit } from '../lib/offset-map.js';
+
+import type { Edit } from '../lib/offset-map.js';
 import { occurrences } from '../lib/quotes.js';
 
 export const repair: Stage = {
@@ -34,7 +35,6 @@ export const repair: Stage = {
       }
       edits.push({ start: found[0]!, end: found[0]! + step.quote.length, text: '', reason: step.reason });
     });
-    const result = applyEdits(doc.text, doc.map, edits, doc.raw.length);
-    return withStage(doc, this, { text: result.text, map: result.map, corrections: [...doc.corrections, ...correctionsFrom(this.name, result.applied)] });
+    return withEdits(doc, this, edits);
   },
 };

@@ -5,9 +5,9 @@
  * real sources); structure comes from the numbering in a later stage.
  */
 import type { Stage } from '../lib/document.js';
-import { withStage } from '../lib/document.js';
-import { correctionsFrom } from '../lib/messages.js';
-import { applyEdits, type Edit } from '../lib/offset-map.js';
+import { withEdits } from '../lib/edits.js';
+
+import type { Edit } from '../lib/offset-map.js';
 
 const HEADING_MARK = /^[ \t]{0,3}(#{1,6})[ \t]+/gmu;
 const RULE_LINE = /^[ \t]*(?:-[ \t]*){3,}$|^[ \t]*(?:\*[ \t]*){3,}$|^[ \t]*(?:_[ \t]*){3,}$/gmu;
@@ -75,12 +75,6 @@ export const markdown: Stage = {
     for (const m of text.matchAll(/^[ \t]*(\*\*|__)(?=\S)[^\n]*\S\1[ \t]*$/gmu)) {
       headings.push(doc.map.rawStart[m.index + m[0].search(/\S/u) + m[1]!.length] ?? 0);
     }
-    const result = applyEdits(text, doc.map, edits, doc.raw.length);
-    return withStage(doc, this, {
-      text: result.text,
-      map: result.map,
-      data: { ...doc.data, markupHeadings: [...(doc.data.markupHeadings ?? []), ...headings].sort((a, b) => a - b) },
-      corrections: [...doc.corrections, ...correctionsFrom(this.name, result.applied)],
-    });
+    return withEdits(doc, this, edits, { changes: { data: { ...doc.data, markupHeadings: headings.sort((a, b) => a - b) } } });
   },
 };

@@ -4,9 +4,9 @@
  * read as numbers. CJK punctuation stays CJK punctuation. Each run of changes is one correction.
  */
 import type { Stage } from '../lib/document.js';
-import { withStage } from '../lib/document.js';
-import { correctionsByLine } from '../lib/messages.js';
-import { applyEdits, type Edit } from '../lib/offset-map.js';
+import { withEdits } from '../lib/edits.js';
+
+import type { Edit } from '../lib/offset-map.js';
 
 const FULLWIDTH_ALNUM = /[\uFF10-\uFF19\uFF21-\uFF3A\uFF41-\uFF5A]/gu;
 // After the letters and digits are ASCII: a fullwidth point or percent that belongs to a number.
@@ -22,7 +22,6 @@ export const width: Stage = {
     const edits: Edit[] = [];
     for (const m of doc.text.matchAll(FULLWIDTH_ALNUM)) edits.push({ start: m.index, end: m.index + 1, text: toAscii(m[0]), reason: 'width/fullwidth' });
     for (const m of doc.text.matchAll(NUMBER_PUNCT)) edits.push({ start: m.index, end: m.index + 1, text: toAscii(m[0]), reason: 'width/fullwidth' });
-    const result = applyEdits(doc.text, doc.map, edits, doc.raw.length);
-    return withStage(doc, this, { text: result.text, map: result.map, corrections: [...doc.corrections, ...correctionsByLine(this.name, doc.text, result.applied)] });
+    return withEdits(doc, this, edits, { log: 'by-line' });
   },
 };

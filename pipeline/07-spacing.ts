@@ -7,10 +7,11 @@
  * are logged one correction per line.
  */
 import type { Stage } from '../lib/document.js';
-import { withStage } from '../lib/document.js';
+import { withEdits } from '../lib/edits.js';
+
 import { CJK } from '../lib/chars.js';
-import { correctionsByLine } from '../lib/messages.js';
-import { applyEdits, type Edit } from '../lib/offset-map.js';
+
+import type { Edit } from '../lib/offset-map.js';
 
 // Whitespace other than line breaks; \s covers U+3000 and U+00A0. U+FEFF counts as space here.
 const SPACE_RUN = /[^\S\n]+|\uFEFF+/gu;
@@ -61,7 +62,6 @@ export const spacing: Stage = {
   name: 'spacing',
   version: '1',
   run(doc) {
-    const result = applyEdits(doc.text, doc.map, spacingEdits(doc.text), doc.raw.length);
-    return withStage(doc, this, { text: result.text, map: result.map, corrections: [...doc.corrections, ...correctionsByLine(this.name, doc.text, result.applied)] });
+    return withEdits(doc, this, spacingEdits(doc.text), { log: 'by-line' });
   },
 };

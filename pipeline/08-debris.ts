@@ -12,9 +12,10 @@
  * a contradiction with the sidecar is a warning.
  */
 import type { DocMeta, Message, Stage } from '../lib/document.js';
-import { withStage } from '../lib/document.js';
-import { correctionsFrom, message } from '../lib/messages.js';
-import { applyEdits, rawRange, type Edit } from '../lib/offset-map.js';
+import { withEdits } from '../lib/edits.js';
+
+import { message } from '../lib/messages.js';
+import { rawRange, type Edit } from '../lib/offset-map.js';
 
 const ROLE = '(?:书记|副?省长|代省长|副?市长|副?县长|区长|主席|总理|部长|主任|记者|通讯员|特约评论员|评论员)';
 const BYLINE = new RegExp(`^(?<role>[\\p{Script=Han}]{0,12}?${ROLE})?(?<name>\\p{Script=Han}{2,4})$`, 'u');
@@ -138,13 +139,6 @@ export const debris: Stage = {
       for (const e of inline) if (e.start >= last) { edits.push(e); last = e.end; }
     }
 
-    const result = applyEdits(doc.text, doc.map, edits, doc.raw.length);
-    return withStage(doc, this, {
-      text: result.text,
-      map: result.map,
-      meta,
-      messages: [...doc.messages, ...messages],
-      corrections: [...doc.corrections, ...correctionsFrom(this.name, result.applied)],
-    });
+    return withEdits(doc, this, edits, { changes: { meta, messages: [...doc.messages, ...messages] } });
   },
 };

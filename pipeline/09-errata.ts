@@ -5,9 +5,10 @@
  */
 import type { Stage } from '../lib/document.js';
 import { withStage } from '../lib/document.js';
+import { withEdits } from '../lib/edits.js';
 import { PipelineError } from '../lib/errors.js';
-import { correctionsFrom } from '../lib/messages.js';
-import { applyEdits, type Edit } from '../lib/offset-map.js';
+
+import type { Edit } from '../lib/offset-map.js';
 import { occurrences } from '../lib/quotes.js';
 
 export const errata: Stage = {
@@ -39,7 +40,6 @@ export const errata: Stage = {
       const start = at[0]! + inner[0]!;
       edits.push({ start, end: start + e.wrong.length, text: e.right, reason: 'ocr/erratum' });
     });
-    const result = applyEdits(doc.text, doc.map, edits, doc.raw.length);
-    return withStage(doc, this, { text: result.text, map: result.map, corrections: [...doc.corrections, ...correctionsFrom(this.name, result.applied)] });
+    return withEdits(doc, this, edits);
   },
 };

@@ -5,11 +5,12 @@
  * nothing joins onto a numbered heading or a speaker marker.
  */
 import type { Stage } from '../lib/document.js';
-import { withStage } from '../lib/document.js';
+import { withEdits } from '../lib/edits.js';
+
 import { endsSentence } from '../lib/chars.js';
 import { looksLikeHeading, numberedLevel } from '../lib/headings.js';
-import { correctionsFrom } from '../lib/messages.js';
-import { applyEdits, type Edit } from '../lib/offset-map.js';
+
+import type { Edit } from '../lib/offset-map.js';
 
 // A break holding at least one blank line. Lines are walked by hand: a regular expression that
 // matched "line, break, line" would rescan a long line from every position (quadratic).
@@ -45,7 +46,6 @@ export const joinLines: Stage = {
       if (before.trim() !== '' && shouldJoin(before, next)) edits.push({ start: lineEnd, end: gapEnd, text: '', reason: 'layout/page-break-join' });
       lineStart = gapEnd;
     }
-    const result = applyEdits(text, doc.map, edits, doc.raw.length);
-    return withStage(doc, this, { text: result.text, map: result.map, corrections: [...doc.corrections, ...correctionsFrom(this.name, result.applied)] });
+    return withEdits(doc, this, edits);
   },
 };
