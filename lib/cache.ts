@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Doc } from './document.js';
+import { COMPANION_SUFFIXES, companionName, type CompanionKind } from './companions.js';
 import { projectRoot } from './paths.js';
 
 /** What publish needs of a processed document. */
@@ -36,7 +37,7 @@ export function codeFingerprint(): string {
 
 export function sourceKey(rawDir: string, file: string): string {
   const parts = [codeFingerprint(), file];
-  for (const name of [file, ...['.meta.json', '.repair.json', '.errata.json'].map((s) => file.replace(/\.txt$/u, s))]) {
+  for (const name of [file, ...(Object.keys(COMPANION_SUFFIXES) as CompanionKind[]).map((k) => companionName(file, k))]) {
     const path = join(rawDir, name);
     parts.push(existsSync(path) ? sha256(readFileSync(path)) : '-');
   }

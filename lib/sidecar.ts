@@ -1,5 +1,5 @@
 /** Source sidecars (`NAME.meta.json`): read, check against schemas/source.schema.json, type. */
-import { PipelineError } from './errors.js';
+import { checkNamesItsFile } from './companions.js';
 import { parseJsonData } from './json-data.js';
 
 export interface SidecarPart {
@@ -33,8 +33,6 @@ export interface Sidecar {
 /** Parse and validate a sidecar; `name` is how errors refer to it. */
 export function parseSidecar(json: string, name: string, textFile: string): Sidecar {
   const sidecar = parseJsonData<Sidecar>(json, name, 'source.schema.json');
-  if (sidecar.file !== textFile) {
-    throw new PipelineError({ file: name, field: 'file' }, `names "${sidecar.file}" but sits beside "${textFile}"`, `Set "file" to "${textFile}".`);
-  }
+  checkNamesItsFile(sidecar.file, name, textFile);
   return sidecar;
 }

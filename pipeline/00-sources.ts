@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { newDoc, type Doc } from '../lib/document.js';
+import { COMPANION_SUFFIXES, checkNamesItsFile, companionName, type CompanionKind } from '../lib/companions.js';
 import { PipelineError } from '../lib/errors.js';
 import { readJsonData } from '../lib/json-data.js';
 import { parseSidecar, type Sidecar } from '../lib/sidecar.js';
@@ -20,9 +21,6 @@ export interface Source {
   errata: ErrataFile | null;
 }
 
-/** Files that may sit beside NAME.txt, each with the schema that checks it. */
-const COMPANIONS = ['.meta.json', '.repair.json', '.errata.json'] as const;
-
 /** The raw folder's text files (name order) with their sidecars; a sidecar alone is an error. */
 export function listSources(rawDir: string): Source[] {
   if (!existsSync(rawDir) || !statSync(rawDir).isDirectory()) {
@@ -30,11 +28,12 @@ export function listSources(rawDir: string): Source[] {
   }
   const names = readdirSync(rawDir).sort();
   const texts = names.filter((n) => n.endsWith('.txt'));
+  const textSet = new Set(texts);
   for (const n of names) {
-    const suffix = COMPANIONS.find((c) => n.endsWith(c));
+    const suffix = Object.values(COMPANION_SUFFIXES).find((c) => n.endsWith(c));
     if (!suffix) continue;
     const text = n.slice(0, -suffix.length) + '.txt';
-    if (!texts.includes(text)) {
+    if (!textSet.has(text)) {
       throw new PipelineError({ file: n }, `is a sidecar with no text file (${text} is missing)`, `Add ${text} or remove the sidecar.`);
     }
   }
@@ -42,20 +41,20 @@ export function listSources(rawDir: string): Source[] {
     throw new PipelineError({ file: rawDir }, 'holds no .txt sources', 'Put the source texts (NAME.txt, with NAME.meta.json beside each) in the folder.');
   }
   return texts.map((file) => {
-    const sidecarName = file.replace(/\.txt$/u, '.meta.json');
+    const sidecarName = companionName(file, 'sidecar');
     const sidecarPath = join(rawDir, sidecarName);
     const sidecar = existsSync(sidecarPath) ? parseSidecar(readFileSync(sidecarPath, 'utf8'), sidecarName, file) : null;
-    const companion = <T extends { file: string }>(suffix: string, schema: string): T | null => {
-      const name = file.replace(/\.txt$/u, suffix);
+    const companion = <T extends { file: string }>(kind: CompanionKind, schema: string): T | null => {
+      const name = companionName(file, kind);
       if (!existsSync(join(rawDir, name))) return null;
       const data = readJsonData<T>(join(rawDir, name), name, schema);
-      if (data.file !== file) throw new PipelineError({ file: name, field: 'file' }, `names "${data.file}" but sits beside "${file}"`, `Set "file" to "${file}".`);
+      checkNamesItsFile(data.file, name, file);
       return data;
     };
     return {
       file, path: join(rawDir, file), sidecarName, sidecar,
-      repair: companion<RepairFile>('.repair.json', 'repair.schema.json'),
-      errata: companion<ErrataFile>('.errata.json', 'errata.schema.json'),
+      repair: companion<RepairFile>('repair', 'repair.schema.json'),
+      errata: companion<ErrataFile>('errata', 'errata.schema.json'),
     };
   });
 }

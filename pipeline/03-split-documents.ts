@@ -10,7 +10,8 @@ import { PipelineError } from '../lib/errors.js';
 import { idFromFileName, inferMeta } from '../lib/infer-meta.js';
 import { message } from '../lib/messages.js';
 import { assemble, rawRange } from '../lib/offset-map.js';
-import { occurrences } from '../lib/quotes.js';
+import { companionName } from '../lib/companions.js';
+import { quoteOnce } from '../lib/quotes.js';
 import type { SidecarDocument } from '../lib/sidecar.js';
 
 type Span = [number, number];
@@ -24,20 +25,10 @@ function metaFromSidecar(d: SidecarDocument): DocMeta {
 }
 
 function locateParts(doc: Doc, ctx: StageContext, d: SidecarDocument, index: number): Span[] {
-  const sidecarName = doc.file.replace(/\.txt$/u, '.meta.json');
+  const sidecarName = companionName(doc.file, 'sidecar');
   return (d.parts ?? []).map((part, p) => {
     const field = `documents.${index}.parts.${p}`;
-    const starts = occurrences(doc.text, part.from);
-    if (starts.length !== 1) {
-      throw new PipelineError(
-        { file: sidecarName, field: `${field}.from` },
-        starts.length === 0
-          ? `quotes text that is not in ${doc.file}: "${part.from}"`
-          : `quotes text that occurs ${starts.length} times in ${doc.file}: "${part.from}"`,
-        starts.length === 0 ? 'The raw file changed or the quote is wrong: quote the exact text where this part begins.' : 'Quote more text so the start is unique.',
-      );
-    }
-    const start = starts[0]!;
+    const start = quoteOnce(doc.text, part.from, { file: sidecarName, field: `${field}.from` }, doc.file, 'The raw file changed or the quote is wrong: quote the exact text where this part begins.');
     const toAt = doc.text.indexOf(part.to, start);
     if (toAt < 0) {
       const [rs] = rawRange(doc.map, start, start + 1, doc.raw.length);
@@ -60,7 +51,7 @@ export const splitDocuments: Stage = {
       const meta = inferMeta(idFromFileName(doc.file), doc.text);
       const warning = message({ ...doc, meta }, ctx, {
         severity: 'warning', stage: this.name, rule: 'source/no-sidecar',
-        reason: `no sidecar ${doc.file.replace(/\.txt$/u, '.meta.json')}: metadata taken from the text (title, year, region where stated), null elsewhere`,
+        reason: `no sidecar ${companionName(doc.file, 'sidecar')}: metadata taken from the text (title, year, region where stated), null elsewhere`,
         rawStart: 0, rawEnd: 0,
       });
       return withStage(doc, this, { meta, messages: [...doc.messages, warning], data: { ...doc.data, rawSpans: [[0, doc.raw.length]] } });
@@ -71,7 +62,7 @@ export const splitDocuments: Stage = {
     for (let i = 1; i < all.length; i++) {
       if (all[i]!.span[0] < all[i - 1]!.span[1]) {
         throw new PipelineError(
-          { file: doc.file.replace(/\.txt$/u, '.meta.json'), field: 'documents' },
+          { file: companionName(doc.file, 'sidecar'), field: 'documents' },
           `the parts of documents "${declared[all[i - 1]!.doc]!.id}" and "${declared[all[i]!.doc]!.id}" overlap`,
           'Each stretch of text belongs to one document: adjust the parts\' quotes.',
         );

@@ -6,10 +6,10 @@
 import type { Stage } from '../lib/document.js';
 import { withStage } from '../lib/document.js';
 import { withEdits } from '../lib/edits.js';
-import { PipelineError } from '../lib/errors.js';
 
 import type { Edit } from '../lib/offset-map.js';
-import { occurrences } from '../lib/quotes.js';
+import { companionName } from '../lib/companions.js';
+import { checkDocumentId, quoteOnce } from '../lib/quotes.js';
 
 export const repair: Stage = {
   name: 'repair',
@@ -17,23 +17,14 @@ export const repair: Stage = {
   run(doc, ctx) {
     const steps = ctx.repair?.steps ?? [];
     if (steps.length === 0 || !doc.meta) return withStage(doc, this, {});
-    const name = doc.file.replace(/\.txt$/u, '.repair.json');
+    const name = companionName(doc.file, 'repair');
     const known = new Set(ctx.sidecar?.documents.map((d) => d.id) ?? [doc.meta.id]);
     const edits: Edit[] = [];
     steps.forEach((step, i) => {
-      if (!known.has(step.doc)) {
-        throw new PipelineError({ file: name, field: `steps.${i}.doc` }, `names document "${step.doc}", which ${doc.file} does not hold`, `Use one of: ${[...known].join(', ')}.`);
-      }
+      checkDocumentId(known, step.doc, { file: name, field: `steps.${i}.doc` }, doc.file);
       if (step.doc !== doc.meta!.id) return;
-      const found = occurrences(doc.text, step.quote);
-      if (found.length !== 1) {
-        throw new PipelineError(
-          { file: name, field: `steps.${i}.quote` },
-          found.length === 0 ? `quotes text that is not in document ${step.doc}: "${step.quote}"` : `quotes text that occurs ${found.length} times in document ${step.doc}`,
-          found.length === 0 ? 'The raw file changed or the quote is wrong: quote the exact text (line endings as LF).' : 'Quote more text so it is unique.',
-        );
-      }
-      edits.push({ start: found[0]!, end: found[0]! + step.quote.length, text: '', reason: step.reason });
+      const at = quoteOnce(doc.text, step.quote, { file: name, field: `steps.${i}.quote` }, `document ${step.doc}`, 'The raw file changed or the quote is wrong: quote the exact text (line endings as LF).');
+      edits.push({ start: at, end: at + step.quote.length, text: '', reason: step.reason });
     });
     return withEdits(doc, this, edits);
   },

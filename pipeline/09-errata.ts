@@ -9,7 +9,8 @@ import { withEdits } from '../lib/edits.js';
 import { PipelineError } from '../lib/errors.js';
 
 import type { Edit } from '../lib/offset-map.js';
-import { occurrences } from '../lib/quotes.js';
+import { companionName } from '../lib/companions.js';
+import { checkDocumentId, occurrences } from '../lib/quotes.js';
 
 export const errata: Stage = {
   name: 'errata',
@@ -17,13 +18,11 @@ export const errata: Stage = {
   run(doc, ctx) {
     const list = ctx.errata?.errata ?? [];
     if (list.length === 0 || !doc.meta) return withStage(doc, this, {});
-    const name = doc.file.replace(/\.txt$/u, '.errata.json');
+    const name = companionName(doc.file, 'errata');
     const known = new Set(ctx.sidecar?.documents.map((d) => d.id) ?? [doc.meta.id]);
     const edits: Edit[] = [];
     list.forEach((e, i) => {
-      if (!known.has(e.doc)) {
-        throw new PipelineError({ file: name, field: `errata.${i}.doc` }, `names document "${e.doc}", which ${doc.file} does not hold`, `Use one of: ${[...known].join(', ')}.`);
-      }
+      checkDocumentId(known, e.doc, { file: name, field: `errata.${i}.doc` }, doc.file);
       if (e.doc !== doc.meta!.id) return;
       const at = occurrences(doc.text, e.context);
       const inner = occurrences(e.context, e.wrong);
