@@ -386,54 +386,45 @@ function dedupe(values: IndicatorValue[]): IndicatorValue[] {
   });
 }
 
-/** 全社会固定资产投资增长目标根据新的统计口径设置: a target set without a number is a row with a note. */
+/**
+ * Targets set without a number are rows with a null value and a note, so "not stated" differs
+ * from "not found": 全社会固定资产投资增长目标根据新的统计口径设置, 增速与经济增长基本同步, and in a plan
+ * 环境质量方面，包括A，B，…减排幅度，完成国家下达任务 (one row per indicator named).
+ */
 function targetsWithoutNumber(doc: Doc): IndicatorValue[] {
   const lex = getLexicon();
   const out: IndicatorValue[] = [];
   for (const written of doc.paragraphs ?? []) {
     const p: Paragraph = { ...written, text: readableOf(doc, written) };
+    const amounts = (doc.data.mentions ?? []).filter((m) => m.paragraph === p.ordinal && m.unit !== null && (m.cls === 'other' || m.cls === 'count' || m.cls === 'indicator'));
+    const row = (ind: Indicator, s: Span, start: number, length: number, note: string): IndicatorValue => {
+      const [rawStart, rawEnd] = rawRange(doc.map, p.textStart + start, p.textStart + start + length, doc.raw.length);
+      const period = resolvePeriod(doc, p, s, { start, end: start } as Mention, 'target', null);
+      return {
+        indicatorId: ind.id, label: written.text.slice(start, start + length), value: null, valueLow: null, valueHigh: null, unit: null,
+        valueStd: null, valueStdLow: null, valueStdHigh: null, unitStd: ind.unit_std, qualifier: 'exact', status: 'target',
+        period: period.label, periodStart: `${period.start}-01-01`, periodEnd: `${period.end}-12-31`, region: doc.meta!.region,
+        paragraph: p.ordinal, section: p.section ?? null, sentence: written.text.slice(s.start, s.end), rawStart, rawEnd,
+        note: `target stated without a number: ${note}`,
+      };
+    };
     for (const s of sentences(p.text)) {
       for (const m of s.text.matchAll(NUMBERLESS_TARGET)) {
-      const what = m.groups!['what'] ?? m.groups!['what2'] ?? m.groups!['what3'] ?? m.groups!['what4'] ?? '';
-      const found = findNames(lex, what).at(-1);
-      if (!found) continue;
-      const fam = lex.families.get(found.name);
-      const ind = m.groups!['growth'] || m.groups!['growth2'] || m.groups!['growth3']
-        ? fam?.byMeasure.get('growth')
-        : m.groups!['what4'] !== undefined ? (fam?.byMeasure.get('share') ?? fam?.byMeasure.get('level')) : fam?.byMeasure.get('level');
-      if (!ind) continue;
-      const start = s.start + m.index;
-      const [rawStart, rawEnd] = rawRange(doc.map, p.textStart + start, p.textStart + start + m[0].length, doc.raw.length);
-      const at = { start, end: start } as Mention;
-      const period = resolvePeriod(doc, p, s, at, 'target', null);
-      out.push({
-        indicatorId: ind.id, label: found.name, value: null, valueLow: null, valueHigh: null, unit: null, valueStd: null, valueStdLow: null, valueStdHigh: null,
-        unitStd: ind.unit_std, qualifier: 'exact', status: 'target', period: period.label, periodStart: `${period.start}-01-01`, periodEnd: `${period.end}-12-31`,
-        region: doc.meta!.region, paragraph: p.ordinal, section: p.section ?? null, sentence: written.text.slice(s.start, s.end), rawStart, rawEnd,
-        note: `target stated without a number: ${written.text.slice(start, start + m[0].length)}`,
-      });
+        // Each alternative begins with the words naming the indicator.
+        const what = m.groups!['what'] ?? m.groups!['what2'] ?? m.groups!['what3'] ?? m.groups!['what4'] ?? '';
+        const found = findNames(lex, what).at(-1);
+        const fam = found && lex.families.get(found.name);
+        if (!found || !fam) continue;
+        const ind = m.groups!['growth'] || m.groups!['growth2'] || m.groups!['growth3']
+          ? fam.byMeasure.get('growth')
+          : m.groups!['what4'] !== undefined ? (fam.byMeasure.get('share') ?? fam.byMeasure.get('level')) : fam.byMeasure.get('level');
+        const start = s.start + m.index;
+        if (ind) out.push(row(ind, s, start + found.start, found.name.length, written.text.slice(start, start + m[0].length)));
       }
-    }
-  }
-  out.push(...assignedTargets(doc));
-  return out;
-}
-
-/**
- * 环境质量方面，包括A，B，…减排幅度，完成国家下达任务: in a plan, indicators whose target is the
- * task the state assigns are targets without a number, one row each.
- */
-function assignedTargets(doc: Doc): IndicatorValue[] {
-  const lex = getLexicon();
-  const out: IndicatorValue[] = [];
-  for (const written of doc.paragraphs ?? []) {
-    const p: Paragraph = { ...written, text: readableOf(doc, written) };
-    for (const s of sentences(p.text)) {
-      const done = /[，,]?完成(?:国家|上级)?下达(?:的)?(?:任务|目标)/u.exec(s.text);
-      const amounts = (doc.data.mentions ?? []).filter((m) => m.paragraph === p.ordinal && m.unit !== null && (m.cls === 'other' || m.cls === 'count' || m.cls === 'indicator'));
+      const done = ASSIGNED_TASK.exec(s.text);
       if (!done || amounts.some((m) => m.start >= s.start && m.end <= s.start + done.index)) continue;
-      const status = /预计/u.test(s.text) ? null : p.section && PLAN_SECTION.test(p.section) ? 'target' : /约束性指标是|预期目标|主要目标/u.test(p.text) ? 'target' : null;
-      if (status === null) continue;
+      const planned = !/预计/u.test(s.text) && ((p.section && PLAN_SECTION.test(p.section)) || /约束性指标是|预期目标|主要目标/u.test(p.text));
+      if (!planned) continue;
       const listed = s.text.slice(0, done.index);
       for (const a of findNames(lex, listed)) {
         const fam = lex.families.get(a.name);
@@ -443,21 +434,14 @@ function assignedTargets(doc: Doc): IndicatorValue[] {
         const tail = rest.replace(/^(?:[、和及与][^，,、]{1,12})*/u, '').split(/[，,]/u)[0] ?? '';
         const measureWords = rest.split(/[，,]/u)[0] + tail;
         const ind = /下降|减排|降低/u.test(measureWords) ? fam.byMeasure.get('reduction') : /比例|率/u.test(a.name + measureWords) ? fam.byMeasure.get('share') : undefined;
-        if (!ind) continue;
-        const start = s.start + a.start;
-        const [rawStart, rawEnd] = rawRange(doc.map, p.textStart + start, p.textStart + start + a.name.length, doc.raw.length);
-        const period = resolvePeriod(doc, p, s, { start, end: start } as Mention, 'target', null);
-        out.push({
-          indicatorId: ind.id, label: written.text.slice(start, start + a.name.length), value: null, valueLow: null, valueHigh: null, unit: null, valueStd: null, valueStdLow: null, valueStdHigh: null,
-          unitStd: ind.unit_std, qualifier: 'exact', status: 'target', period: period.label, periodStart: `${period.start}-01-01`, periodEnd: `${period.end}-12-31`,
-          region: doc.meta!.region, paragraph: p.ordinal, section: p.section ?? null, sentence: written.text.slice(s.start, s.end), rawStart, rawEnd,
-          note: `target stated without a number: ${done[0].replace(/^[，,]/u, '')}`,
-        });
+        if (ind) out.push(row(ind, s, s.start + a.start, a.name.length, done[0].replace(/^[，,]/u, '')));
       }
     }
   }
   return out;
 }
+
+const ASSIGNED_TASK = /[，,]?完成(?:国家|上级)?下达(?:的)?(?:任务|目标)/u;
 
 // Targets set in words: 增长目标根据新的统计口径设置; 增速与经济增长基本同步; 增速高于经济增长.
 const NUMBERLESS_TARGET =
