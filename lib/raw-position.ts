@@ -1,6 +1,7 @@
 /** Turn raw byte offsets into 1-based line and column (column counted in code points). */
 export class RawLines {
-  private readonly starts: number[] = [0];
+  // Line starts are found on the first question, so a RawLines nobody asks costs nothing.
+  private startsCache: number[] | null = null;
   // Messages come mostly in increasing order: counting on from the last position keeps a long
   // line with many messages linear instead of recounting from the line start each time.
   private last = { line: -1, offset: 0, column: 1 };
@@ -8,8 +9,14 @@ export class RawLines {
   constructor(
     private readonly raw: Uint8Array,
     private readonly encoding: string,
-  ) {
-    for (let i = 0; i < raw.length; i++) if (raw[i] === 0x0a) this.starts.push(i + 1);
+  ) {}
+
+  private get starts(): number[] {
+    if (!this.startsCache) {
+      this.startsCache = [0];
+      for (let i = 0; i < this.raw.length; i++) if (this.raw[i] === 0x0a) this.startsCache.push(i + 1);
+    }
+    return this.startsCache;
   }
 
   position(byteOffset: number): { line: number; column: number } {

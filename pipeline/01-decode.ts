@@ -8,6 +8,7 @@ import type { Stage } from '../lib/document.js';
 import { withStage } from '../lib/document.js';
 import { codePointLength } from '../lib/chars.js';
 import { PipelineError } from '../lib/errors.js';
+import { RawLines } from '../lib/raw-position.js';
 import type { OffsetMap } from '../lib/offset-map.js';
 
 /** Byte length of the UTF-8 sequence starting at i, or 0 when it is invalid. */
@@ -68,12 +69,8 @@ function buildMap(text: string, raw: Uint8Array, seqLength: (b: Uint8Array, i: n
   return { rawStart, rawEnd };
 }
 
-/** Position of a byte offset as line/column, counting code points of the valid prefix. */
-function lineColumnAt(raw: Uint8Array, offset: number): { line: number; column: number } {
-  const prefix = new TextDecoder('utf-8').decode(raw.subarray(0, offset));
-  const line = prefix.split('\n').length;
-  return { line, column: [...prefix.slice(prefix.lastIndexOf('\n') + 1)].length + 1 };
-}
+/** Position of a byte offset as line/column; the bytes before it are valid UTF-8. */
+const lineColumnAt = (raw: Uint8Array, offset: number) => new RawLines(raw, 'utf-8').position(offset);
 
 export const decode: Stage = {
   name: 'decode',

@@ -189,8 +189,14 @@ export const indicators: Stage = {
       carried.set(ordinal, context);
     }
 
+    const byParagraph = new Map<number, Mention[]>();
+    for (const m of mentions) {
+      const list = byParagraph.get(m.paragraph);
+      if (list) list.push(m);
+      else byParagraph.set(m.paragraph, [m]);
+    }
     for (const [ordinal, written] of paragraphs) {
-      const own = mentions.filter((m) => m.paragraph === ordinal);
+      const own = byParagraph.get(ordinal) ?? [];
       if (own.length === 0) continue;
       // Matched in simplified characters, reported as written (the offsets are the same).
       const p: Paragraph = { ...written, text: readableOf(doc, written) };

@@ -22,7 +22,8 @@ import { describeAjvError } from '../lib/ajv.js';
 import { descriptor } from '../lib/datapackage.js';
 import { PipelineError } from '../lib/errors.js';
 import { projectRoot } from '../lib/paths.js';
-import { changelog, diffTables, readRelease } from '../lib/release-diff.js';
+import { changelog, diffTables, readRelease, type TableRows } from '../lib/release-diff.js';
+import { RawLines } from '../lib/raw-position.js';
 import { tableSpecs, type TableSpec } from '../lib/table-schema.js';
 import { typedColumns } from '../lib/typed-columns.js';
 import { toCsv } from '../lib/write-csv.js';
@@ -55,11 +56,8 @@ export interface PublishResult {
 const sha256 = (data: string | Uint8Array) => createHash('sha256').update(data).digest('hex');
 
 function lineOf(rawDir: string, file: string, byteOffset: number): number {
-  if (!file.endsWith('.txt')) return 1;
-  const raw = readFileSync(join(rawDir, file));
-  let line = 1;
-  for (let i = 0; i < byteOffset && i < raw.length; i++) if (raw[i] === 0x0a) line++;
-  return line;
+  if (!file.endsWith('.txt') || !existsSync(join(rawDir, file))) return 1;
+  return new RawLines(readFileSync(join(rawDir, file)), 'utf-8').position(byteOffset).line;
 }
 
 function validateRows(spec: TableSpec, rows: Array<{ row: TableRow; file: string }>, rawDir: string): void {
@@ -189,9 +187,10 @@ export async function publish(docs: PublishedDoc[], options: PublishOptions): Pr
     step('partitions');
 
     const names = dataSpecs.map((s) => s.name);
-    const changes = diffTables(previousDir ? readRelease(previousDir, names) : new Map(), readRelease(staging, names), names);
+    const previousRows = previousDir ? readRelease(previousDir, names) : new Map<string, TableRows>();
+    const changes = diffTables(previousRows, readRelease(staging, names), names);
     if (previousDir) {
-      const before = readRelease(previousDir, ['indicators']).get('indicators')?.size ?? 0;
+      const before = previousRows.get('indicators')?.size ?? 0;
       const dropped = changes.filter((c) => c.table === 'indicators' && c.change === 'removed').length;
       if (before > 0 && dropped / before > options.maxDrop && !options.allowDrop) {
         throw new PipelineError(
