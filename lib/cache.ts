@@ -15,6 +15,9 @@ import { projectRoot } from './paths.js';
 /** What publish needs of a processed document. */
 export type PublishedDoc = Pick<Doc, 'file' | 'rawSha256' | 'meta' | 'rows' | 'messages'>;
 
+/** Only what publish needs, so a document can go to the cache, another thread or a shard. */
+export const published = (d: PublishedDoc): PublishedDoc => ({ file: d.file, rawSha256: d.rawSha256, meta: d.meta, rows: d.rows, messages: d.messages });
+
 const sha256 = (s: string | Buffer) => createHash('sha256').update(s).digest('hex');
 
 let fingerprint: string | null = null;
@@ -61,7 +64,7 @@ export function readCache(cacheDir: string, key: string): CacheRead {
 
 export function writeCache(cacheDir: string, key: string, docs: PublishedDoc[]): void {
   mkdirSync(cacheDir, { recursive: true });
-  const payload = JSON.stringify(docs.map((d) => ({ file: d.file, rawSha256: d.rawSha256, meta: d.meta, rows: d.rows, messages: d.messages })));
+  const payload = JSON.stringify(docs.map(published));
   const tmp = join(cacheDir, `.${key}.${process.pid}.tmp`);
   writeFileSync(tmp, JSON.stringify({ sha256: sha256(payload), payload }));
   renameSync(tmp, join(cacheDir, `${key}.json`));

@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import PQueue from 'p-queue';
-import { codeFingerprint, readCache, sourceKey, writeCache, type PublishedDoc } from '../lib/cache.js';
+import { codeFingerprint, published, readCache, sourceKey, writeCache, type PublishedDoc } from '../lib/cache.js';
 import type { Doc, Message, Stage, StageContext } from '../lib/document.js';
 import { PipelineError } from '../lib/errors.js';
 import { acquireLock } from '../lib/lock.js';
@@ -86,6 +86,24 @@ export interface BuildResult extends PublishResult {
 /** Run every stage over one source. */
 export function processSource(source: Source, stages: readonly Stage[] = STAGES, onStage?: (stage: string) => void): Doc[] {
   return runStages(readSource(source), source, stages, onStage);
+}
+
+/** processSource, adding the milliseconds each stage took to `times`. */
+export function processSourceTimed(source: Source, times: Record<string, number>, onStage?: (stage: string) => void): Doc[] {
+  let current = '';
+  let last = performance.now();
+  const lap = () => {
+    const now = performance.now();
+    if (current) times[current] = (times[current] ?? 0) + now - last;
+    last = now;
+  };
+  const docs = processSource(source, STAGES, (stage) => {
+    lap();
+    current = stage;
+    onStage?.(stage);
+  });
+  lap();
+  return docs;
 }
 
 /** Run the stages over a document already read; `source` supplies its sidecar and data files. */
@@ -176,20 +194,11 @@ async function processSources(options: BuildOptions, sources: Source[]): Promise
           }
           const docs = pool
             ? await pool.run(source)
-            : (() => {
-                let current = '';
-                let last = performance.now();
-                const out = processSource(source, STAGES, (stage) => {
-                  const now = performance.now();
-                  if (current) stageTimes[current] = (stageTimes[current] ?? 0) + now - last;
-                  current = stage;
-                  last = now;
-                  options.onStage?.(stage, source.file);
-                  options.onProgress?.({ done, total: sources.length, file: source.file, stage });
-                });
-                if (current) stageTimes[current] = (stageTimes[current] ?? 0) + performance.now() - last;
-                return out;
-              })();
+            : // Keep only what publish needs: raw bytes, text and offset maps are not held until then.
+              processSourceTimed(source, stageTimes, (stage) => {
+                options.onStage?.(stage, source.file);
+                options.onProgress?.({ done, total: sources.length, file: source.file, stage });
+              }).map(published);
           results[i] = docs;
           if (useCache) writeCache(cacheDir, key, docs);
         }
@@ -230,7 +239,7 @@ export async function buildShard(options: BuildOptions, index: number, count: nu
   const { docs } = await processSources({ ...options, cache: false }, sources);
   mkdirSync(options.outDir, { recursive: true });
   const manifest: ShardManifest = { index, count, code: codeFingerprint(), files: sources.map((s) => s.file) };
-  writeFileSync(join(options.outDir, 'docs.jsonl'), docs.map((d) => JSON.stringify({ file: d.file, rawSha256: d.rawSha256, meta: d.meta, rows: d.rows, messages: d.messages })).join('\n') + (docs.length ? '\n' : ''));
+  writeFileSync(join(options.outDir, 'docs.jsonl'), docs.map((d) => JSON.stringify(published(d))).join('\n') + (docs.length ? '\n' : ''));
   writeFileSync(join(options.outDir, 'shard.json'), JSON.stringify(manifest, null, 2) + '\n');
   return manifest;
 }
