@@ -6,29 +6,13 @@
  * Usage: node dist/bench/national.js [--sample N] [--sample-out FILE] [--seed S]
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { newDoc, type IndicatorValue } from '../lib/document.js';
-import { projectRoot } from '../lib/paths.js';
 import type { Sidecar } from '../lib/sidecar.js';
 import { runStages } from '../pipeline/runner.js';
+import { arg, nationalReports } from './shared.js';
 
-interface Report {
-  title: string;
-  year: number | null;
-  content: string;
-}
-
-const corpus = join(projectRoot, '..', 'shared', 'corpora', 'national-gwr', 'government_work_reports.jsonl');
-if (!existsSync(corpus)) {
-  process.stderr.write(`${corpus} is missing: this benchmark needs ../shared beside the clone.\n`);
-  process.exit(1);
-}
-const arg = (name: string, fallback: string) => {
-  const i = process.argv.indexOf(name);
-  return i > 0 ? process.argv[i + 1]! : fallback;
-};
-const reports = readFileSync(corpus, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Report).filter((r) => r.year !== null);
+const reports = nationalReports().filter((r) => r.year !== null);
 
 const rows: Array<{ year: number; values: IndicatorValue[]; gdpTarget: boolean; ms: number }> = [];
 let bytes = 0;

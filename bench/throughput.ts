@@ -8,17 +8,14 @@
  * Usage: node dist/bench/throughput.js [--mb 50]
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { projectRoot } from '../lib/paths.js';
 import { build } from '../pipeline/runner.js';
+import { arg, nationalReports } from './shared.js';
 
-const arg = (name: string, fallback: string) => {
-  const i = process.argv.indexOf(name);
-  return i > 0 ? process.argv[i + 1]! : fallback;
-};
 
 /** Write the corpus into `dir`: the seeds with their companions, then national reports, repeated. */
 function makeCorpus(dir: string, bytes: number): { files: number; bytes: number } {
@@ -33,12 +30,11 @@ function makeCorpus(dir: string, bytes: number): { files: number; bytes: number 
       files++;
     }
   }
-  const corpus = join(projectRoot, '..', 'shared', 'corpora', 'national-gwr', 'government_work_reports.jsonl');
-  const reports = readFileSync(corpus, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { title: string; year: number | string | null; content: string });
+  const reports = nationalReports();
   for (let copy = 1; total < bytes; copy++) {
     for (const r of reports) {
       if (total >= bytes) break;
-      const year = r.year === null ? null : Number(r.year);
+      const year = r.year;
       const name = `gwr-${year ?? 'resolution'}-${copy}-${files}.txt`;
       const id = name.replace('.txt', '').toLowerCase();
       writeFileSync(join(dir, name), r.content);
@@ -94,10 +90,6 @@ async function child(dir: string, workers: number, mb: number): Promise<void> {
 if (process.argv.includes('--child')) {
   await child(arg('--dir', ''), Number(arg('--workers', '0')), Number(arg('--size', '0')));
 } else {
-  if (!existsSync(join(projectRoot, '..', 'shared', 'corpora', 'national-gwr'))) {
-    process.stderr.write('this benchmark needs ../shared/corpora/national-gwr beside the clone\n');
-    process.exit(1);
-  }
   const target = Number(arg('--mb', '50')) * 1e6;
   const base = mkdtempSync(join(tmpdir(), 'cgi-bench-'));
   const full = makeCorpus(join(base, 'full'), target);
