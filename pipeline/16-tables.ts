@@ -76,13 +76,14 @@ export const tables: Stage = {
       },
     }));
     const mentionKey = keyMaker(`${meta.id}:m`);
-    const paragraphText = new Map(paragraphs.map((p) => [p.ordinal, p.text]));
+    // A mention's key builds on its paragraph's (a hash of the text), not on the text again.
+    const paragraphKeys = new Map(paragraphRows.map((r) => [r.values['ordinal'] as number, r.values['key'] as string]));
     const mentionRows: TableRow[] = (doc.data.mentions ?? []).map((m, i) => {
       const [rawStart, rawEnd] = rawRange(doc.map, m.textStart + m.start, m.textStart + m.end, doc.raw.length);
       return {
         rawStart,
         values: {
-          key: mentionKey(paragraphText.get(m.paragraph) ?? '', m.start, m.text),
+          key: mentionKey(paragraphKeys.get(m.paragraph) ?? '', m.start, m.text),
           doc_id: meta.id, seq: i + 1, paragraph: m.paragraph, text: m.text, value: m.value, value_low: m.valueLow, value_high: m.valueHigh,
           unit: m.unit, qualifier: m.qualifier, numeral: m.numeral, class: m.cls, label: m.label, indicator_id: m.indicatorId, problem: m.problem,
           raw_start: rawStart, raw_end: rawEnd, source_file: doc.file,
