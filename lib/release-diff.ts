@@ -56,13 +56,17 @@ function pick(row: Record<string, string>, columns: string[]): Record<string, st
   return Object.fromEntries(columns.map((c) => [c, row[c] ?? '']));
 }
 
-/** CHANGELOG.md: counts per table, then every changed row of indicators and documents in full. */
-export function changelog(version: string, previous: string | null, changes: RowChange[], tables: string[]): string {
+/**
+ * CHANGELOG.md: counts per table, then every changed row of indicators and documents in full.
+ * A first release (no previous) counts its rows as added: `rows` gives the count per table.
+ */
+export function changelog(version: string, previous: string | null, changes: RowChange[], tables: string[], rows: Record<string, number> = {}): string {
   const lines = [`# Release ${version}`, '', previous ? `Changes since ${previous}.` : 'First release: every row is new.', ''];
   lines.push('| table | added | removed | changed |', '| --- | ---: | ---: | ---: |');
+  const count = (t: string, kind: RowChange['change']) => changes.filter((x) => x.table === t && x.change === kind).length;
   for (const t of tables) {
-    const c = changes.filter((x) => x.table === t);
-    lines.push(`| ${t} | ${c.filter((x) => x.change === 'added').length} | ${c.filter((x) => x.change === 'removed').length} | ${c.filter((x) => x.change === 'changed').length} |`);
+    const added = previous ? count(t, 'added') : (rows[t] ?? 0);
+    lines.push(`| ${t} | ${added} | ${count(t, 'removed')} | ${count(t, 'changed')} |`);
   }
   if (previous) {
     for (const t of ['documents', 'indicators']) {

@@ -13,6 +13,7 @@ import { catalog, standardUnit, type Indicator } from '../lib/catalog.js';
 import { clauses, sentences, type Span } from '../lib/clauses.js';
 import { message } from '../lib/messages.js';
 import { rawRange } from '../lib/offset-map.js';
+import { groupBy } from '../lib/group.js';
 import { periodIn, yearPeriod, type Period } from '../lib/periods.js';
 import { toSimplified } from '../lib/script.js';
 
@@ -86,10 +87,7 @@ function getLexicon(): Lexicon {
   for (const [name, ids] of Object.entries(COMPOUND)) {
     if (ids.every((id) => byId.has(id))) families.set(name, { byMeasure: new Map() });
   }
-  const byFirst = new Map<string, string[]>();
-  for (const name of [...families.keys()].sort((a, b) => b.length - a.length || (a < b ? -1 : 1))) {
-    byFirst.set(name[0]!, [...(byFirst.get(name[0]!) ?? []), name]);
-  }
+  const byFirst = groupBy([...families.keys()].sort((a, b) => b.length - a.length || (a < b ? -1 : 1)), (name) => name[0]!);
   lexicon = { byFirst, families };
   return lexicon;
 }
@@ -189,12 +187,7 @@ export const indicators: Stage = {
       carried.set(ordinal, context);
     }
 
-    const byParagraph = new Map<number, Mention[]>();
-    for (const m of mentions) {
-      const list = byParagraph.get(m.paragraph);
-      if (list) list.push(m);
-      else byParagraph.set(m.paragraph, [m]);
-    }
+    const byParagraph = groupBy(mentions, (m) => m.paragraph);
     for (const [ordinal, written] of paragraphs) {
       const own = byParagraph.get(ordinal) ?? [];
       if (own.length === 0) continue;

@@ -22,7 +22,8 @@ import { describeAjvError } from '../lib/ajv.js';
 import { descriptor } from '../lib/datapackage.js';
 import { PipelineError } from '../lib/errors.js';
 import { projectRoot } from '../lib/paths.js';
-import { changelog, diffTables, readRelease, type TableRows } from '../lib/release-diff.js';
+import { groupBy } from '../lib/group.js';
+import { changelog, diffTables, readRelease } from '../lib/release-diff.js';
 import { RawLines } from '../lib/raw-position.js';
 import { tableSpecs, type TableSpec } from '../lib/table-schema.js';
 import { typedColumns } from '../lib/typed-columns.js';
@@ -80,7 +81,7 @@ function validateRows(spec: TableSpec, rows: Array<{ row: TableRow; file: string
       throw new PipelineError(
         { file, field: `${spec.name}.${spec.primaryKey.join('+')}` },
         `two rows of table ${spec.name} share the key (${key}); the other comes from ${previous}`,
-        'Document ids must be unique across the raw folder: rename one of them in its sidecar.',
+        'Keys are made unique by the stage that makes the rows: this is a bug, report it with the files named.',
       );
     }
     seen.set(key, file);
@@ -167,14 +168,7 @@ export async function publish(docs: PublishedDoc[], options: PublishOptions): Pr
     const yearOf = new Map(rowsByTable.get('documents')!.map((r) => [r.row.values['doc_id'] as string, r.row.values['year'] as number | null]));
     const partitions: Record<string, string[]> = {};
     for (const spec of dataSpecs.filter((x) => PARTITIONED.includes(x.name))) {
-      const groups = new Map<string, Array<Record<string, unknown>>>();
-      for (const { row } of rowsByTable.get(spec.name)!) {
-        const year = yearOf.get(row.values['doc_id'] as string) ?? null;
-        const part = `year=${year ?? '__HIVE_DEFAULT_PARTITION__'}`;
-        const group = groups.get(part);
-        if (group) group.push(row.values);
-        else groups.set(part, [row.values]);
-      }
+      const groups = groupBy(rowsByTable.get(spec.name)!.map(({ row }) => row.values), (values) => `year=${yearOf.get(values['doc_id'] as string) ?? '__HIVE_DEFAULT_PARTITION__'}`);
       partitions[spec.name] = [];
       for (const part of [...groups.keys()].sort()) {
         const rel = `${spec.name}/${part}/part-0.parquet`;
@@ -187,9 +181,11 @@ export async function publish(docs: PublishedDoc[], options: PublishOptions): Pr
     step('partitions');
 
     const names = dataSpecs.map((s) => s.name);
-    const previousRows = previousDir ? readRelease(previousDir, names) : new Map<string, TableRows>();
-    const changes = diffTables(previousRows, readRelease(staging, names), names);
-    if (previousDir) {
+    // Against the previous release, both read back from their CSV files as users read them; a
+    // first release has no previous one, so nothing to compare and an empty changes table.
+    const previousRows = previousDir ? readRelease(previousDir, names) : null;
+    const changes = previousRows ? diffTables(previousRows, readRelease(staging, names), names) : [];
+    if (previousRows) {
       const before = previousRows.get('indicators')?.size ?? 0;
       const dropped = changes.filter((c) => c.table === 'indicators' && c.change === 'removed').length;
       if (before > 0 && dropped / before > options.maxDrop && !options.allowDrop) {
@@ -201,22 +197,21 @@ export async function publish(docs: PublishedDoc[], options: PublishOptions): Pr
       }
     }
     const changeSpec = specs.find((s) => s.name === CHANGES)!;
-    // A first release has no previous one: its changes table is empty, its changelog counts rows.
-    const changeRows = (previousDir ? changes : []).map((c) => ({
+    const changeRows = changes.map((c) => ({
       key: `${c.table}:${c.rowKey}`, table_name: c.table, row_key: c.rowKey, change: c.change, columns: c.columns.length ? c.columns.join('|') : null,
       old_values: c.old ? JSON.stringify(c.old) : null, new_values: c.new ? JSON.stringify(c.new) : null,
     }));
     validateRows(changeSpec, changeRows.map((values) => ({ row: { values, rawStart: 0 }, file: 'out/latest' })), options.rawDir);
     await writeTable(changeSpec, changeRows);
-    const changelogText = changelog(version, previous?.version ?? null, changes, names);
+    const changelogText = changelog(version, previous?.version ?? null, changes, names, Object.fromEntries(written.map((w) => [w.spec.name, w.rows])));
     writeFileSync(join(staging, 'CHANGELOG.md'), changelogText);
     sums.push(['CHANGELOG.md', sha256(changelogText)]);
 
     written.sort((a, b) => (a.spec.name < b.spec.name ? -1 : 1));
-    const sources = [...new Map(docs.map((d) => [d.file, d])).values()].map((d) => ({
-      file: d.file,
-      sha256: d.rawSha256,
-      title: docs.filter((x) => x.file === d.file).map((x) => x.meta?.title ?? x.meta?.id).join(' / '),
+    const sources = [...groupBy(docs, (d) => d.file)].map(([file, inFile]) => ({
+      file,
+      sha256: inFile[0]!.rawSha256,
+      title: inFile.map((x) => x.meta?.title ?? x.meta?.id).join(' / '),
     }));
     const dp = {
       ...descriptor({

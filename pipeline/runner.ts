@@ -12,6 +12,7 @@ import PQueue from 'p-queue';
 import { codeFingerprint, published, readCache, sourceKey, writeCache, type PublishedDoc } from '../lib/cache.js';
 import type { Doc, Message, Stage, StageContext } from '../lib/document.js';
 import { PipelineError } from '../lib/errors.js';
+import { groupBy } from '../lib/group.js';
 import { acquireLock } from '../lib/lock.js';
 import { RawLines } from '../lib/raw-position.js';
 import { WorkerPool } from './worker-pool.js';
@@ -259,15 +260,8 @@ export async function mergeShards(options: BuildOptions, shardDirs: string[]): P
   if (shards.some((s) => s.manifest.code !== shards[0]!.manifest.code)) {
     throw new PipelineError({ file: shardDirs.join(', ') }, 'were made by different versions of the code', 'Build every shard with the same commit.');
   }
-  const byFile = new Map<string, PublishedDoc[]>();
-  for (const s of shards) {
-    for (const line of readFileSync(join(s.dir, 'docs.jsonl'), 'utf8').split('\n').filter(Boolean)) {
-      const d = JSON.parse(line) as PublishedDoc;
-      const list = byFile.get(d.file);
-      if (list) list.push(d);
-      else byFile.set(d.file, [d]);
-    }
-  }
+  const shardDocs = shards.flatMap((s) => readFileSync(join(s.dir, 'docs.jsonl'), 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as PublishedDoc));
+  const byFile = groupBy(shardDocs, (d) => d.file);
   // Source order, as a single build has it: file names sorted, documents in sidecar order.
   const docs = [...byFile.keys()].sort().flatMap((f) => byFile.get(f)!);
   const lock = acquireLock(options.outDir);
