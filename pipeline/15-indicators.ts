@@ -280,7 +280,7 @@ export const indicators: Stage = {
           if (m.qualifier === 'exact' && prev && /^、$/u.test(p.text.slice(prev.end, m.start)) && /^(?:约|近|超过|突破|逾)/u.test(prev.text)) m.qualifier = prev.qualifier;
           const value = makeValue(doc, ind, m, p, s, subject, predicate, carried.get(ordinal) ?? null, written.text);
           if (!value) return;
-          const { lo, hi } = { lo: ind.plausible.min, hi: ind.plausible.max };
+          const { min: lo, max: hi } = ind.plausible;
           const stdValues = [value.valueStd, value.valueStdLow, value.valueStdHigh].filter((v): v is number => v !== null);
           if (stdValues.some((v) => v < lo || v > hi)) {
             const [rawStart, rawEnd] = rawRange(doc.map, p.textStart + m.start, p.textStart + m.end, doc.raw.length);
@@ -293,7 +293,7 @@ export const indicators: Stage = {
         });
       }
     }
-    values.push(...targetsWithoutNumber(doc));
+    values.push(...targetsWithoutNumber(doc, carried));
     return withStage(doc, this, { data: { ...doc.data, mentions, indicators: dedupe(values) }, messages: [...doc.messages, ...messages] });
   },
 };
@@ -357,11 +357,8 @@ function basePeriod(doc: Doc, p: Paragraph, s: Span, m: Mention, status: Indicat
   const strip = (t: string) => t.replace(/(?:从|由)?(?:19|20)\d{2}年(?:底|末|初)?的|比(?:19|20)\d{2}年(?:底|末)?/gu, '');
   const inSentence = periodIn(strip(p.text.slice(s.start, m.start)), year, report) ?? periodIn(strip(s.text), year, report);
   if (inSentence) return inSentence;
-  // The paragraph's opening words (五年来，…) date it; a year named in passing in an earlier
-  // sentence (成功应对2021年…秋汛) does not.
-  const opening = p.text.slice(0, Math.max(0, p.text.search(/[，,]/u)));
-  const inParagraph = s.start > 0 && TIME_LEAD.test(opening) ? periodIn(opening, year, report) : null;
-  if (inParagraph) return inParagraph;
+  // The time a paragraph opens with (五年来，…), or the one carried from an earlier paragraph; a
+  // year named in passing in an earlier sentence (成功应对2021年…秋汛) does not date it.
   if (carried) return carried;
   if (p.section) {
     // The innermost heading that names a period decides.
@@ -390,7 +387,7 @@ function dedupe(values: IndicatorValue[]): IndicatorValue[] {
  * from "not found": 全社会固定资产投资增长目标根据新的统计口径设置, 增速与经济增长基本同步, and in a plan
  * 环境质量方面，包括A，B，…减排幅度，完成国家下达任务 (one row per indicator named).
  */
-function targetsWithoutNumber(doc: Doc): IndicatorValue[] {
+function targetsWithoutNumber(doc: Doc, carried: Map<number, Period | null>): IndicatorValue[] {
   const lex = getLexicon();
   const out: IndicatorValue[] = [];
   for (const written of doc.paragraphs ?? []) {
@@ -398,7 +395,7 @@ function targetsWithoutNumber(doc: Doc): IndicatorValue[] {
     const amounts = (doc.data.mentions ?? []).filter((m) => m.paragraph === p.ordinal && m.unit !== null && (m.cls === 'other' || m.cls === 'count' || m.cls === 'indicator'));
     const row = (ind: Indicator, s: Span, start: number, length: number, note: string): IndicatorValue => {
       const [rawStart, rawEnd] = rawRange(doc.map, p.textStart + start, p.textStart + start + length, doc.raw.length);
-      const period = resolvePeriod(doc, p, s, { start, end: start } as Mention, 'target', null);
+      const period = resolvePeriod(doc, p, s, { start, end: start } as Mention, 'target', carried.get(p.ordinal) ?? null);
       return {
         indicatorId: ind.id, label: written.text.slice(start, start + length), value: null, valueLow: null, valueHigh: null, unit: null,
         valueStd: null, valueStdLow: null, valueStdHigh: null, unitStd: ind.unit_std, qualifier: 'exact', status: 'target',
