@@ -30,7 +30,8 @@ export function toCsv(table: TypedTable): string {
         if (typeof v === 'string' && c.type === 'UTF8' && PANDAS_NA_STRINGS.has(v)) {
           throw new AmbiguousCsvValueError(`table ${spec.name}, row ${i + 1}, column ${c.name}: the value "${v}" would read as missing in pandas`);
         }
-        if (typeof v === 'number') return Number.isFinite(v) ? String(v) : (() => { throw new AmbiguousCsvValueError(`table ${spec.name}, row ${i + 1}, column ${c.name}: non-finite number ${v}`); })();
+        // typedColumns admits only finite numbers; String gives the shortest round-trip form.
+        if (typeof v === 'number') return String(v);
         if (typeof v === 'boolean') return v ? 'true' : 'false';
         return v;
       }),
