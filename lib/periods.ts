@@ -8,10 +8,11 @@ export interface Period {
   end: number;
 }
 
-const PLAN_PERIODS: Array<[RegExp, number]> = [
-  [/六五/u, 1981], [/七五/u, 1986], [/八五/u, 1991], [/九五/u, 1996], [/“十五”/u, 2001],
-  [/十一五/u, 2006], [/十二五/u, 2011], [/十三五/u, 2016], [/十四五/u, 2021], [/十五五/u, 2026],
-];
+// A plan period dates a text only as a period (“十三五”时期, 十三五期间, “十三五”以来), not as an
+// adjective (“十三五”脱贫攻坚首战首胜 is about its first year).
+const PLAN_PERIODS: Array<[RegExp, number]> = (
+  [['六五', 1981], ['七五', 1986], ['八五', 1991], ['九五', 1996], ['“十五', 2001], ['十一五', 2006], ['十二五', 2011], ['十三五', 2016], ['十四五', 2021], ['十五五', 2026]] as const
+).map(([name, first]) => [new RegExp(`${name}”?(?:时期|期间|以来|末|规划期|的五年|计划|规划|$)`, 'u'), first]);
 
 export const yearPeriod = (y: number): Period => ({ label: String(y), start: y, end: y });
 const span = (a: number, b: number): Period => ({ label: `${a}-${b}`, start: a, end: b });
@@ -22,11 +23,7 @@ const span = (a: number, b: number): Period => ({ label: `${a}-${b}`, start: a, 
  * government work report, whose 一年来 is the year before its delivery.
  */
 export function periodIn(text: string, docYear: number | null, report = true): Period | null {
-  // A plan period dates a text only as a period (“十三五”时期, 十三五期间, “十三五”以来), not as an
-  // adjective (“十三五”脱贫攻坚首战首胜 is about its first year).
-  for (const [re, first] of PLAN_PERIODS) {
-    if (new RegExp(`${re.source}”?(?:时期|期间|以来|末|规划期|的五年|计划|规划|$)`, 'u').test(text)) return span(first, first + 4);
-  }
+  for (const [re, first] of PLAN_PERIODS) if (re.test(text)) return span(first, first + 4);
   if (docYear !== null) {
     if (/五年来|过去五年|近五年|这五年/u.test(text)) return span(docYear - 5, docYear - 1);
     if (/今后五年|未来五年/u.test(text)) return span(docYear, docYear + 4);
