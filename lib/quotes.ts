@@ -1,3 +1,4 @@
+import type { Doc, StageContext } from './document.js';
 import { PipelineError, type ErrorLocation } from './errors.js';
 
 /** Where a quoted stretch of text stands; data files quote text instead of giving offsets. */
@@ -22,9 +23,18 @@ export function quoteOnce(text: string, quote: string, at: ErrorLocation, where:
   );
 }
 
-/** A step of a repair or errata file applies to a document the source holds. */
-export function checkDocumentId(known: Set<string>, id: string, at: ErrorLocation, file: string): void {
-  if (!known.has(id)) {
-    throw new PipelineError(at, `names document "${id}", which ${file} does not hold`, `Use one of: ${[...known].join(', ')}.`);
-  }
+/**
+ * The entries of a source's data file (repair steps, errata) that apply to this document, with
+ * their index; an entry naming a document the source does not hold fails the build.
+ */
+export function entriesFor<T extends { doc: string }>(doc: Doc, ctx: StageContext, entries: T[], dataFile: string, list: string): Array<[T, number]> {
+  const known = new Set(ctx.sidecar?.documents.map((d) => d.id) ?? [doc.meta!.id]);
+  const mine: Array<[T, number]> = [];
+  entries.forEach((entry, i) => {
+    if (!known.has(entry.doc)) {
+      throw new PipelineError({ file: dataFile, field: `${list}.${i}.doc` }, `names document "${entry.doc}", which ${doc.file} does not hold`, `Use one of: ${[...known].join(', ')}.`);
+    }
+    if (entry.doc === doc.meta!.id) mine.push([entry, i]);
+  });
+  return mine;
 }

@@ -9,7 +9,7 @@ import { withEdits } from '../lib/edits.js';
 
 import type { Edit } from '../lib/offset-map.js';
 import { companionName } from '../lib/companions.js';
-import { checkDocumentId, quoteOnce } from '../lib/quotes.js';
+import { entriesFor, quoteOnce } from '../lib/quotes.js';
 
 export const repair: Stage = {
   name: 'repair',
@@ -18,13 +18,9 @@ export const repair: Stage = {
     const steps = ctx.repair?.steps ?? [];
     if (steps.length === 0 || !doc.meta) return withStage(doc, this, {});
     const name = companionName(doc.file, 'repair');
-    const known = new Set(ctx.sidecar?.documents.map((d) => d.id) ?? [doc.meta.id]);
-    const edits: Edit[] = [];
-    steps.forEach((step, i) => {
-      checkDocumentId(known, step.doc, { file: name, field: `steps.${i}.doc` }, doc.file);
-      if (step.doc !== doc.meta!.id) return;
+    const edits: Edit[] = entriesFor(doc, ctx, steps, name, 'steps').map(([step, i]) => {
       const at = quoteOnce(doc.text, step.quote, { file: name, field: `steps.${i}.quote` }, `document ${step.doc}`, 'The raw file changed or the quote is wrong: quote the exact text (line endings as LF).');
-      edits.push({ start: at, end: at + step.quote.length, text: '', reason: step.reason });
+      return { start: at, end: at + step.quote.length, text: '', reason: step.reason };
     });
     return withEdits(doc, this, edits);
   },

@@ -10,7 +10,7 @@ import { PipelineError } from '../lib/errors.js';
 
 import type { Edit } from '../lib/offset-map.js';
 import { companionName } from '../lib/companions.js';
-import { checkDocumentId, occurrences } from '../lib/quotes.js';
+import { entriesFor, occurrences } from '../lib/quotes.js';
 
 export const errata: Stage = {
   name: 'errata',
@@ -19,11 +19,8 @@ export const errata: Stage = {
     const list = ctx.errata?.errata ?? [];
     if (list.length === 0 || !doc.meta) return withStage(doc, this, {});
     const name = companionName(doc.file, 'errata');
-    const known = new Set(ctx.sidecar?.documents.map((d) => d.id) ?? [doc.meta.id]);
     const edits: Edit[] = [];
-    list.forEach((e, i) => {
-      checkDocumentId(known, e.doc, { file: name, field: `errata.${i}.doc` }, doc.file);
-      if (e.doc !== doc.meta!.id) return;
+    for (const [e, i] of entriesFor(doc, ctx, list, name, 'errata')) {
       const at = occurrences(doc.text, e.context);
       const inner = occurrences(e.context, e.wrong);
       if (inner.length !== 1) {
@@ -38,7 +35,7 @@ export const errata: Stage = {
       }
       const start = at[0]! + inner[0]!;
       edits.push({ start, end: start + e.wrong.length, text: e.right, reason: 'ocr/erratum' });
-    });
+    }
     return withEdits(doc, this, edits);
   },
 };
