@@ -38,9 +38,10 @@ export function codeFingerprint(): string {
   return fingerprint;
 }
 
-export function sourceKey(rawDir: string, file: string): string {
-  const parts = [codeFingerprint(), file];
-  for (const name of [file, ...(Object.keys(COMPANION_SUFFIXES) as CompanionKind[]).map((k) => companionName(file, k))]) {
+/** The cache key of a source: its raw bytes' hash (read once, by the caller), its companions, the code. */
+export function sourceKey(rawDir: string, file: string, rawSha256: string): string {
+  const parts = [codeFingerprint(), file, rawSha256];
+  for (const name of (Object.keys(COMPANION_SUFFIXES) as CompanionKind[]).map((k) => companionName(file, k))) {
     const path = join(rawDir, name);
     parts.push(existsSync(path) ? sha256(readFileSync(path)) : '-');
   }

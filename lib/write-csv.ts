@@ -3,9 +3,12 @@
  * Chinese correctly only then; pandas and DuckDB skip it), RFC 4180 quoting and CRLF records,
  * a header row, empty field for null, booleans as true/false (the default writes false as an
  * empty field), ISO dates, numbers in shortest round-trip form without thousands separators.
+ * Rows are appended in batches as documents arrive, so no table is held whole.
  */
-import { stringify } from 'csv-stringify/sync';
-import type { TypedTable } from './typed-columns.js';
+import { stringify, type Options } from 'csv-stringify/sync';
+import { FileSink, type Written } from './file-sink.js';
+import type { TableSpec } from './table-schema.js';
+import type { Cell } from './typed-row.js';
 
 /**
  * Strings pandas' read_csv turns into NaN by default. A text value equal to one of them would
@@ -18,33 +21,50 @@ export const PANDAS_NA_STRINGS = new Set([
 
 export class AmbiguousCsvValueError extends Error {}
 
-export function toCsv(table: TypedTable): string {
-  const spec = table.spec;
-  const columns = spec.columns.map((c) => ({ c, values: table.columns.get(c.name)! }));
-  const records: Array<Array<string | null>> = [];
-  for (let i = 0; i < table.numRows; i++) {
-    records.push(
-      columns.map(({ c, values }) => {
-        const v = values[i];
-        if (v === null || v === undefined) return null;
-        if (typeof v === 'string' && c.type === 'UTF8' && PANDAS_NA_STRINGS.has(v)) {
-          throw new AmbiguousCsvValueError(`table ${spec.name}, row ${i + 1}, column ${c.name}: the value "${v}" would read as missing in pandas`);
+const OPTIONS: Options = {
+  record_delimiter: 'windows',
+  // csv-stringify quotes a field holding the record delimiter (CRLF) but not a bare LF or CR,
+  // which every reader would take as the end of a record; leading/trailing spaces are quoted
+  // so no reader trims them.
+  quoted_match: [/[\r\n]/u, /^\s|\s$/u],
+};
+
+export class CsvSink {
+  private readonly file: FileSink;
+  private readonly textColumns: boolean[];
+  rows = 0;
+
+  constructor(private readonly spec: TableSpec, path: string) {
+    this.file = new FileSink(path);
+    this.textColumns = spec.columns.map((c) => c.type === 'UTF8');
+    this.file.write(Buffer.from(stringify([], { ...OPTIONS, bom: true, header: true, columns: spec.columns.map((c) => c.name) }), 'utf8'));
+  }
+
+  append(rows: Cell[][]): void {
+    if (rows.length === 0) return;
+    const records = rows.map((row, j) =>
+      row.map((v, i) => {
+        if (v === null) return null;
+        if (typeof v === 'string') {
+          if (this.textColumns[i] && PANDAS_NA_STRINGS.has(v)) {
+            throw new AmbiguousCsvValueError(`table ${this.spec.name}, row ${this.rows + j + 1}, column ${this.spec.columns[i]!.name}: the value "${v}" would read as missing in pandas`);
+          }
+          return v;
         }
-        // typedColumns admits only finite numbers; String gives the shortest round-trip form.
+        // typedRow admits only finite numbers; String gives the shortest round-trip form.
         if (typeof v === 'number') return String(v);
-        if (typeof v === 'boolean') return v ? 'true' : 'false';
-        return v;
+        return v ? 'true' : 'false';
       }),
     );
+    this.file.write(Buffer.from(stringify(records, OPTIONS), 'utf8'));
+    this.rows += rows.length;
   }
-  return stringify(records, {
-    bom: true,
-    header: true,
-    columns: spec.columns.map((c) => c.name),
-    record_delimiter: 'windows',
-    // csv-stringify quotes a field holding the record delimiter (CRLF) but not a bare LF or CR,
-    // which every reader would take as the end of a record; leading/trailing spaces are quoted
-    // so no reader trims them.
-    quoted_match: [/[\r\n]/u, /^\s|\s$/u],
-  });
+
+  close(): Written {
+    return this.file.close();
+  }
+
+  discard(): void {
+    this.file.discard();
+  }
 }

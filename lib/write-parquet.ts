@@ -1,42 +1,194 @@
 /**
- * Parquet through parquetjs-lite, with the settings our readers need. Its defaults are wrong for
- * us: it writes DataPage V2 unless told otherwise (pyarrow-based readers have returned such files
- * as empty tables) and compresses nothing unless each column asks. So: DataPage V1, SNAPPY on
- * every column, statistics on.
+ * Parquet through hyparquet-writer, fed column by column: rows are buffered per column and
+ * written as a row group every ROW_GROUP_ROWS rows, so a table of any size streams to disk.
  *
- * One exception to statistics: parquetjs-lite orders strings by UTF-16 code units while Parquet
- * readers order them by UTF-8 bytes. The two orders differ only when a column holds characters
- * outside the BMP (CJK Extension B names such as 𠀀) together with U+E000–U+FFFF (fullwidth
- * punctuation such as ，, in nearly every Chinese text). Then its min/max would be wrong and
- * DuckDB would skip row groups that match a filter, so such a text column is written without
- * statistics.
+ * Why hyparquet-writer (it replaced parquetjs-lite): it takes columns, not records, so there is no
+ * per-row shredding (parquetjs-lite spent most of a build there); it writes row groups one at a
+ * time; and it orders string statistics by UTF-8 bytes as readers do (parquetjs-lite ordered
+ * them by UTF-16 code units, so DuckDB skipped rows holding characters outside the BMP).
+ * Pages are DataPage V2 with SNAPPY; statistics are on, text min/max truncated to 16 bytes
+ * (a truncated min/max still bounds the values, which is all a reader's filter needs).
  */
-import parquet from 'parquetjs-lite';
-import type { TypedTable } from './typed-columns.js';
+import { ByteWriter, ParquetWriter } from 'hyparquet-writer';
+import { FileSink, type Written } from './file-sink.js';
+import type { ColumnType, TableSpec } from './table-schema.js';
+import type { Cell } from './typed-row.js';
 
-const outsideBmp = (v: unknown) => typeof v === 'string' && /[\u{10000}-\u{10FFFF}]/u.test(v);
+/** Rows per row group: large enough for readers to scan fast, small enough to buffer. */
+export const ROW_GROUP_ROWS = 20_000;
 
-export async function writeParquet(table: TypedTable, path: string): Promise<void> {
-  const columns = table.spec.columns.map((c) => ({ c, values: table.columns.get(c.name)! }));
-  const fields = Object.fromEntries(
-    columns.map(({ c, values }) => [
-      c.name,
-      { type: c.type, optional: c.nullable, compression: 'SNAPPY', statistics: !(c.type === 'UTF8' && values.some(outsideBmp)) },
-    ]),
-  );
-  const schema = new parquet.ParquetSchema(fields);
-  const writer = await parquet.ParquetWriter.openFile(schema, path, { useDataPageV2: false });
-  try {
-    for (let i = 0; i < table.numRows; i++) {
-      const row: Record<string, unknown> = {};
-      for (const { c, values } of columns) {
-        const v = values[i];
-        if (v === null || v === undefined) continue;
-        row[c.name] = c.type === 'DATE' ? new Date(`${v as string}T00:00:00Z`) : v;
-      }
-      await writer.appendRow(row);
+const PHYSICAL: Record<ColumnType, { type: 'INT32' | 'INT64' | 'DOUBLE' | 'BOOLEAN' | 'BYTE_ARRAY'; converted_type?: 'UTF8' | 'DATE' }> = {
+  INT32: { type: 'INT32' },
+  INT64: { type: 'INT64' },
+  DOUBLE: { type: 'DOUBLE' },
+  BOOLEAN: { type: 'BOOLEAN' },
+  DATE: { type: 'INT32', converted_type: 'DATE' },
+  UTF8: { type: 'BYTE_ARRAY', converted_type: 'UTF8' },
+};
+
+const DAY_MS = 86_400_000;
+const CREATED_BY = 'cn-gov-indicators (hyparquet-writer)';
+
+/** hyparquet-writer's byte writer, emptied into the file after each row group. */
+class FlushingWriter extends ByteWriter {
+  constructor(private readonly file: FileSink) {
+    super(1 << 16);
+  }
+
+  flush(): void {
+    this.file.write(new Uint8Array(this.buffer, 0, this.index).slice());
+    this.index = 0;
+    // A large row group grew the buffer; an idle sink should not keep it.
+    if (this.buffer.byteLength > 1 << 22) {
+      this.buffer = new ArrayBuffer(1 << 16);
+      this.view = new DataView(this.buffer);
     }
-  } finally {
-    await writer.close();
+  }
+
+  override finish(): void {
+    this.flush();
+  }
+}
+
+export class ParquetSink {
+  private readonly file: FileSink;
+  private readonly writer: ParquetWriter;
+  private readonly out: FlushingWriter;
+  private columns: unknown[][];
+  rows = 0;
+
+  constructor(private readonly spec: TableSpec, path: string, private readonly rowGroupRows = ROW_GROUP_ROWS) {
+    this.file = new FileSink(path);
+    this.out = new FlushingWriter(this.file);
+    this.writer = new ParquetWriter({
+      writer: this.out,
+      schema: [
+        { name: 'root', num_children: spec.columns.length },
+        ...spec.columns.map((c) => ({ name: c.name, ...PHYSICAL[c.type], repetition_type: c.nullable ? ('OPTIONAL' as const) : ('REQUIRED' as const) })),
+      ],
+      createdBy: CREATED_BY,
+    });
+    this.columns = spec.columns.map(() => []);
+  }
+
+  /** Rows buffered, not yet in a row group. */
+  get buffered(): number {
+    return this.columns[0]!.length;
+  }
+
+  append(rows: Cell[][]): void {
+    const cols = this.spec.columns;
+    for (const row of rows) {
+      for (let i = 0; i < cols.length; i++) {
+        const v = row[i]!;
+        const t = cols[i]!.type;
+        this.columns[i]!.push(v === null ? null : t === 'INT64' ? BigInt(v as number) : t === 'DATE' ? Date.parse(`${v as string}T00:00:00Z`) / DAY_MS : v);
+      }
+      if (this.buffered >= this.rowGroupRows) this.flush();
+    }
+  }
+
+  /** Write what is buffered as one row group. */
+  flush(): void {
+    const n = this.buffered;
+    if (n === 0) return;
+    void this.writer.write({
+      columnData: this.spec.columns.map((c, i) => ({ name: c.name, data: this.columns[i]! as never })),
+      rowGroupSize: n,
+    });
+    this.rows += n;
+    this.columns = this.spec.columns.map(() => []);
+  }
+
+  close(): Written {
+    this.flush();
+    if (this.rows === 0) {
+      // hyparquet-writer 0.17 encodes the empty row-group list with element type 0, which the
+      // Thrift compact protocol does not allow and arrow-rs (parquet-wasm, Polars) refuses; an
+      // empty table gets a footer written here instead, after the PAR1 the writer holds.
+      this.out.flush();
+      this.file.write(emptyFooter(this.spec));
+    } else {
+      void this.writer.finish();
+    }
+    return this.file.close();
+  }
+
+  discard(): void {
+    this.file.discard();
+  }
+}
+
+/**
+ * The rest of a Parquet file with no rows, after the PAR1 the writer has written: FileMetaData in
+ * the Thrift compact protocol (version, schema, num_rows 0, an empty list of row groups typed as
+ * structs, created_by), its length, PAR1.
+ */
+function emptyFooter(spec: TableSpec): Uint8Array {
+  const out: number[] = [];
+  const varint = (n: number) => {
+    for (; n >= 0x80; n = Math.floor(n / 128)) out.push((n % 128) | 0x80);
+    out.push(n);
+  };
+  const zigzag = (n: number) => varint(n >= 0 ? n * 2 : -n * 2 - 1);
+  let last = 0;
+  // A field header: the id as a delta from the previous field's (all deltas here are 1..15), then the type.
+  const field = (id: number, type: number) => {
+    out.push(((id - last) << 4) | type);
+    last = id;
+  };
+  const I32 = 5, I64 = 6, BINARY = 8, LIST = 9, STRUCT = 12;
+  const i32 = (id: number, v: number) => (field(id, I32), zigzag(v));
+  const str = (id: number, v: string) => {
+    const bytes = Buffer.from(v, 'utf8');
+    field(id, BINARY);
+    varint(bytes.length);
+    out.push(...bytes);
+  };
+  const list = (id: number, size: number) => {
+    field(id, LIST);
+    if (size < 15) out.push((size << 4) | STRUCT);
+    else (out.push(0xf0 | STRUCT), varint(size));
+  };
+  const TYPE_CODE = { BOOLEAN: 0, INT32: 1, INT64: 2, DOUBLE: 5, BYTE_ARRAY: 6 } as const;
+  const CONVERTED = { UTF8: 0, DATE: 6 } as const;
+  i32(1, 2);
+  list(2, spec.columns.length + 1);
+  const element = (write: () => void) => {
+    const outer = last;
+    last = 0;
+    write();
+    out.push(0); // end of struct
+    last = outer;
+  };
+  element(() => (str(4, 'root'), i32(5, spec.columns.length)));
+  for (const c of spec.columns) {
+    const p = PHYSICAL[c.type];
+    element(() => {
+      i32(1, TYPE_CODE[p.type]);
+      i32(3, c.nullable ? 1 : 0);
+      str(4, c.name);
+      if (p.converted_type) i32(6, CONVERTED[p.converted_type]);
+    });
+  }
+  field(3, I64);
+  zigzag(0);
+  list(4, 0);
+  str(6, CREATED_BY);
+  out.push(0); // end of FileMetaData
+  const length = out.length;
+  out.push(length & 0xff, (length >> 8) & 0xff, (length >> 16) & 0xff, length >>> 24, 0x50, 0x41, 0x52, 0x31);
+  return Uint8Array.from(out);
+}
+
+/** A whole table into one file. */
+export function writeParquet(spec: TableSpec, rows: Cell[][], path: string): Written {
+  const sink = new ParquetSink(spec, path);
+  try {
+    sink.append(rows);
+    return sink.close();
+  } catch (err) {
+    sink.discard();
+    throw err;
   }
 }

@@ -59,7 +59,17 @@ export function listSources(rawDir: string): Source[] {
   });
 }
 
-export function readSource(source: Source): Doc {
+/** The raw bytes of a source with their SHA-256, read once: the cache key and the document share them. */
+export interface RawSource {
+  raw: Uint8Array;
+  sha256: string;
+}
+
+export function readRaw(source: Pick<Source, 'path'>): RawSource {
   const raw = new Uint8Array(readFileSync(source.path));
-  return newDoc(source.file, raw, createHash('sha256').update(raw).digest('hex'));
+  return { raw, sha256: createHash('sha256').update(raw).digest('hex') };
+}
+
+export function readSource(source: Source, read: RawSource = readRaw(source)): Doc {
+  return newDoc(source.file, read.raw, read.sha256);
 }

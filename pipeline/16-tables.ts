@@ -1,7 +1,8 @@
 /**
  * Stage 16, tables: the rows each document contributes to the `documents`, `paragraphs`,
- * `corrections`, `warnings`, `mentions` and `indicators` tables; and the release's `catalog`. Column names here must match schemas/tables/*.schema.json; validation in publish
- * catches any drift.
+ * `corrections`, `warnings`, `mentions` and `indicators` tables; and the release's `catalog`.
+ * Every row is checked here against schemas/tables/*.schema.json (lib/validate-rows), so drift
+ * between this stage and a schema fails the document that shows it, with its file and line.
  */
 import type { Stage, TableRow } from '../lib/document.js';
 import { createHash } from 'node:crypto';
@@ -9,6 +10,7 @@ import { withStage } from '../lib/document.js';
 import { codePointLength } from '../lib/chars.js';
 import { catalog } from '../lib/catalog.js';
 import { rawRange } from '../lib/offset-map.js';
+import { validateRows } from '../lib/validate-rows.js';
 
 const hash = (...parts: Array<string | number | null>) => createHash('sha256').update(parts.map((p) => String(p)).join('\u0000')).digest('hex').slice(0, 12);
 
@@ -26,8 +28,8 @@ function keyMaker(prefix: string): (...parts: Array<string | number | null>) => 
 
 export const tables: Stage = {
   name: 'tables',
-  version: '1',
-  run(doc) {
+  version: '2',
+  run(doc, ctx) {
     const meta = doc.meta;
     const paragraphs = doc.paragraphs;
     if (!meta || !paragraphs) throw new Error('tables stage needs metadata and paragraphs: run split-documents and paragraphs first');
@@ -101,9 +103,9 @@ export const tables: Stage = {
         section: v.section, paragraph: v.paragraph, sentence: v.sentence, raw_start: v.rawStart, raw_end: v.rawEnd, source_file: doc.file, note: v.note,
       },
     }));
-    return withStage(doc, this, {
-      rows: { documents: [documentRow], paragraphs: paragraphRows, corrections: correctionRows, warnings: warningRows, mentions: mentionRows, indicators: indicatorRows },
-    });
+    const rows = { documents: [documentRow], paragraphs: paragraphRows, corrections: correctionRows, warnings: warningRows, mentions: mentionRows, indicators: indicatorRows };
+    for (const [table, tableRows] of Object.entries(rows)) validateRows(table, tableRows, { file: doc.file, lines: ctx.lines, docId: meta.id });
+    return withStage(doc, this, { rows });
   },
 };
 

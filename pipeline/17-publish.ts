@@ -1,7 +1,9 @@
 /**
- * Stage 17, publish: the only stage that writes files. Validates every row against its table's
- * JSON Schema, turns rows into typed columns, writes Parquet + CSV + datapackage.json + SHA256SUMS
- * into a staging folder, then moves the finished release into place: the staging folder is
+ * Stage 17, publish: the only stage that writes files. Documents stream in, in source order
+ * (their rows already checked against the table schemas by the tables stage); each one's rows are
+ * appended to the tables' CSV and Parquet files, and to the year partitions, in a staging folder,
+ * so no table is ever held whole. When the last document is in, publish adds the catalog,
+ * datapackage.json and SHA256SUMS, then moves the finished release into place: the staging folder is
  * renamed to out/releases/<content hash>/ and the out/latest link is swapped in one rename. A
  * failure at any point leaves the previous release and out/latest untouched.
  *
@@ -16,19 +18,17 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { TableRow } from '../lib/document.js';
 import type { PublishedDoc } from '../lib/cache.js';
-import { describeAjvError } from '../lib/ajv.js';
-import { descriptor } from '../lib/datapackage.js';
+import { descriptor, type DescriptorInput } from '../lib/datapackage.js';
 import { PipelineError } from '../lib/errors.js';
 import { projectRoot } from '../lib/paths.js';
-import { groupBy } from '../lib/group.js';
 import { changelog, diffTables, readRelease } from '../lib/release-diff.js';
-import { RawLines } from '../lib/raw-position.js';
 import { tableSpecs, type TableSpec } from '../lib/table-schema.js';
-import { typedColumns } from '../lib/typed-columns.js';
-import { toCsv } from '../lib/write-csv.js';
-import { writeParquet } from '../lib/write-parquet.js';
+import { typedRow } from '../lib/typed-row.js';
+import { validateRows } from '../lib/validate-rows.js';
+import type { Written } from '../lib/file-sink.js';
+import { CsvSink } from '../lib/write-csv.js';
+import { ParquetSink } from '../lib/write-parquet.js';
 import { releaseRows } from './16-tables.js';
 
 export interface PublishOptions {
@@ -56,38 +56,6 @@ export interface PublishResult {
 
 const sha256 = (data: string | Uint8Array) => createHash('sha256').update(data).digest('hex');
 
-function lineOf(rawDir: string, file: string, byteOffset: number): number {
-  if (!file.endsWith('.txt') || !existsSync(join(rawDir, file))) return 1;
-  return new RawLines(readFileSync(join(rawDir, file)), 'utf-8').position(byteOffset).line;
-}
-
-function validateRows(spec: TableSpec, rows: Array<{ row: TableRow; file: string }>, rawDir: string): void {
-  const seen = new Map<string, string>();
-  for (const { row, file } of rows) {
-    const key = spec.primaryKey.map((k) => `${k}=${String(row.values[k])}`).join(', ');
-    if (!spec.validate(row.values)) {
-      const e = spec.validate.errors![0]!;
-      const { field, problem } = describeAjvError(e);
-      const column = field.split('.')[0]!;
-      const value = JSON.stringify(row.values[column]);
-      throw new PipelineError(
-        { file, byteOffset: row.rawStart, line: lineOf(rawDir, file, row.rawStart), field: `${spec.name}.${field}` },
-        `row (${key}) of table ${spec.name} fails schemas/tables/${spec.name}.schema.json: ${field} ${problem} (value ${value})`,
-        'Fix the source or its sidecar so the value is valid, or fix the stage that produced it.',
-      );
-    }
-    const previous = seen.get(key);
-    if (previous !== undefined) {
-      throw new PipelineError(
-        { file, field: `${spec.name}.${spec.primaryKey.join('+')}` },
-        `two rows of table ${spec.name} share the key (${key}); the other comes from ${previous}`,
-        'Keys are made unique by the stage that makes the rows: this is a bug, report it with the files named.',
-      );
-    }
-    seen.set(key, file);
-  }
-}
-
 function codeVersion(): string {
   const pkg = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string };
   return pkg.version;
@@ -97,14 +65,91 @@ function codeVersion(): string {
 const CHANGES = 'changes';
 /** Tables also written as a hive-partitioned Parquet dataset by document year. */
 const PARTITIONED = ['paragraphs', 'mentions', 'indicators'];
+/**
+ * Rows one table may hold buffered across its year partitions before all of them are written
+ * out as row groups: sources in any year order keep memory bounded.
+ */
+const PARTITION_BUFFER_ROWS = 50_000;
 
-export async function publish(docs: PublishedDoc[], options: PublishOptions): Promise<PublishResult> {
-  const step = options.onStep ?? (() => undefined);
-  const specs = tableSpecs();
-  const owners = new Map<string, string>();
-  for (const doc of docs) {
+type TableWritten = DescriptorInput['tables'][number];
+
+/** One table's files in the staging folder: CSV, Parquet, and the year partitions if it has them. */
+class TableFiles {
+  readonly csv: CsvSink;
+  readonly parquet: ParquetSink;
+  readonly parts: Map<string, ParquetSink> | null;
+
+  constructor(readonly spec: TableSpec, private readonly dir: string) {
+    this.csv = new CsvSink(spec, join(dir, `${spec.name}.csv`));
+    this.parquet = new ParquetSink(spec, join(dir, `${spec.name}.parquet`));
+    this.parts = PARTITIONED.includes(spec.name) ? new Map() : null;
+  }
+
+  append(rows: ReturnType<typeof typedRow>[], year: number | null): void {
+    this.csv.append(rows);
+    this.parquet.append(rows);
+    if (!this.parts || rows.length === 0) return;
+    const part = `year=${year ?? '__HIVE_DEFAULT_PARTITION__'}`;
+    let sink = this.parts.get(part);
+    if (!sink) {
+      mkdirSync(join(this.dir, this.spec.name, part), { recursive: true });
+      sink = new ParquetSink(this.spec, join(this.dir, this.partPath(part)));
+      this.parts.set(part, sink);
+    }
+    sink.append(rows);
+    let buffered = 0;
+    for (const s of this.parts.values()) buffered += s.buffered;
+    if (buffered > PARTITION_BUFFER_ROWS) for (const s of this.parts.values()) s.flush();
+  }
+
+  partPath(part: string): string {
+    return `${this.spec.name}/${part}/part-0.parquet`;
+  }
+
+  discard(): void {
+    this.csv.discard();
+    this.parquet.discard();
+    for (const s of this.parts?.values() ?? []) s.discard();
+  }
+}
+
+/**
+ * A release being written: `open` makes the staging folder, `add` appends each document's rows
+ * (in source order), `finish` completes and moves the release into place, `abort` removes the
+ * staging folder. A failure anywhere leaves the previous release and out/latest untouched.
+ */
+export class ReleaseWriter {
+  private readonly specs = tableSpecs();
+  private readonly tables = new Map<string, TableFiles>();
+  /** Which file claims each document id: ids must be unique across the raw folder. */
+  private readonly owners = new Map<string, string>();
+  private readonly sources: DescriptorInput['sources'] = [];
+  private documents = 0;
+
+  private constructor(private readonly options: PublishOptions, private readonly staging: string) {}
+
+  static open(options: PublishOptions): ReleaseWriter {
+    mkdirSync(join(options.outDir, 'releases'), { recursive: true });
+    const staging = join(options.outDir, `.staging-${process.pid}-${randomBytes(4).toString('hex')}`);
+    mkdirSync(staging);
+    const release = new ReleaseWriter(options, staging);
+    try {
+      for (const spec of release.specs) if (spec.name !== CHANGES) release.tables.set(spec.name, new TableFiles(spec, staging));
+    } catch (err) {
+      release.abort();
+      throw diskFull(err, options.outDir);
+    }
+    return release;
+  }
+
+  get documentCount(): number {
+    return this.documents;
+  }
+
+  /** Append one document's rows to every table. */
+  add(doc: PublishedDoc): void {
     const id = doc.meta?.id ?? '';
-    const other = owners.get(id);
+    const other = this.owners.get(id);
     if (other !== undefined && other !== doc.file) {
       throw new PipelineError(
         { file: doc.file, field: 'documents.id' },
@@ -112,145 +157,173 @@ export async function publish(docs: PublishedDoc[], options: PublishOptions): Pr
         'Document ids must be unique across the raw folder: change one of them in its sidecar (or rename the file, for a source without one).',
       );
     }
-    owners.set(id, doc.file);
+    this.owners.set(id, doc.file);
+    const last = this.sources.at(-1);
+    const title = doc.meta?.title ?? doc.meta?.id ?? '';
+    if (last?.file === doc.file) last.title += ` / ${title}`;
+    else this.sources.push({ file: doc.file, sha256: doc.rawSha256, title });
+    const rows = doc.rows ?? {};
+    for (const table of Object.keys(rows)) {
+      if (!this.tables.has(table)) throw new Error(`stage output names table ${table}, which has no schema in schemas/tables/`);
+    }
+    const year = doc.meta?.year ?? null;
+    try {
+      for (const [name, files] of this.tables) {
+        const tableRows = rows[name];
+        if (tableRows?.length) files.append(tableRows.map((r) => typedRow(files.spec, r.values)), year);
+      }
+    } catch (err) {
+      throw diskFull(err, this.options.outDir);
+    }
+    this.documents++;
   }
-  const rowsByTable = new Map<string, Array<{ row: TableRow; file: string }>>(specs.map((s) => [s.name, []]));
-  for (const doc of docs) {
-    for (const [table, rows] of Object.entries(doc.rows ?? {})) {
-      const target = rowsByTable.get(table);
-      if (!target) throw new Error(`stage output names table ${table}, which has no schema in schemas/tables/`);
-      for (const row of rows) target.push({ row, file: doc.file });
+
+  /** Complete the release and move it into place; or, if its data equals the newest release's, write nothing. */
+  async finish(): Promise<PublishResult> {
+    const { options, staging } = this;
+    const step = options.onStep ?? (() => undefined);
+    try {
+      for (const [table, rows] of Object.entries(releaseRows())) {
+        validateRows(table, rows, { file: 'schemas/catalog/indicators.json' });
+        this.tables.get(table)!.append(rows.map((r) => typedRow(this.tables.get(table)!.spec, r.values)), null);
+      }
+      step('validated');
+      const written: TableWritten[] = [];
+      const sums: Array<[string, string]> = [];
+      const record = (spec: TableSpec, rows: number, csv: Written, parquet: Written) => {
+        written.push({ spec, rows, csvSha256: csv.sha256, parquetSha256: parquet.sha256, csvBytes: csv.bytes, parquetBytes: parquet.bytes });
+        sums.push([`${spec.name}.csv`, csv.sha256], [`${spec.name}.parquet`, parquet.sha256]);
+      };
+      for (const files of this.tables.values()) {
+        const rows = files.csv.rows;
+        const csv = files.csv.close();
+        step(`csv:${files.spec.name}`);
+        const parquet = files.parquet.close();
+        step(`parquet:${files.spec.name}`);
+        record(files.spec, rows, csv, parquet);
+      }
+      // The content hash covers the data tables only, so a rebuild of the same inputs is the same release.
+      const contentHash = sha256(sums.map(([f, h]) => `${h}  ${f}\n`).join('')).slice(0, 16);
+      const latest = join(options.outDir, 'latest');
+      if (existsSync(latest) && !lstatSync(latest).isSymbolicLink()) {
+        throw new PipelineError({ file: latest }, 'exists and is not the link this build maintains', 'Move it away; out/latest is a symbolic link to the newest release.');
+      }
+      const previousDir = existsSync(latest) ? realpathSync(latest) : null;
+      const previous = previousDir ? (JSON.parse(readFileSync(join(previousDir, 'datapackage.json'), 'utf8')) as { version: string; 'x-content-hash'?: string }) : null;
+      if (previous && previous['x-content-hash'] === contentHash) {
+        // Nothing changed: the newest release already is this one, byte for byte.
+        step('unchanged');
+        this.abort();
+        return { releaseDir: previousDir!, latestDir: latest, version: previous.version, tables: written.map((w) => ({ name: w.spec.name, rows: w.rows })), changes: 0, unchanged: true };
+      }
+      const version = `${options.releaseDate}+${contentHash}`;
+
+      const partitions: Record<string, string[]> = {};
+      for (const files of this.tables.values()) {
+        if (!files.parts) continue;
+        partitions[files.spec.name] = [];
+        for (const part of [...files.parts.keys()].sort()) {
+          const rel = files.partPath(part);
+          sums.push([rel, files.parts.get(part)!.close().sha256]);
+          partitions[files.spec.name]!.push(rel);
+        }
+      }
+      step('partitions');
+
+      const names = [...this.tables.keys()];
+      // Against the previous release, both read back from their CSV files as users read them; a
+      // first release has no previous one, so nothing to compare and an empty changes table.
+      const previousRows = previousDir ? readRelease(previousDir, names) : null;
+      const changes = previousRows ? diffTables(previousRows, readRelease(staging, names), names) : [];
+      if (previousRows) {
+        const before = previousRows.get('indicators')?.size ?? 0;
+        const dropped = changes.filter((c) => c.table === 'indicators' && c.change === 'removed').length;
+        if (before > 0 && dropped / before > options.maxDrop && !options.allowDrop) {
+          throw new PipelineError(
+            { file: join(options.outDir, 'latest') },
+            `this build would drop ${dropped} of ${before} indicator rows (${((dropped / before) * 100).toFixed(1)}%, more than ${(options.maxDrop * 100).toFixed(0)}%) from release ${previous!.version}`,
+            'Check the sources and the extractor; if the drop is intended, build again with --allow-drop.',
+          );
+        }
+      }
+      const changeSpec = this.specs.find((s) => s.name === CHANGES)!;
+      const changeRows = changes.map((c) => ({
+        rawStart: 0,
+        values: {
+          key: `${c.table}:${c.rowKey}`, table_name: c.table, row_key: c.rowKey, change: c.change, columns: c.columns.length ? c.columns.join('|') : null,
+          old_values: c.old ? JSON.stringify(c.old) : null, new_values: c.new ? JSON.stringify(c.new) : null,
+        },
+      }));
+      validateRows(CHANGES, changeRows, { file: 'out/latest' });
+      const changeFiles = new TableFiles(changeSpec, staging);
+      changeFiles.append(changeRows.map((r) => typedRow(changeSpec, r.values)), null);
+      record(changeSpec, changeRows.length, changeFiles.csv.close(), changeFiles.parquet.close());
+      const changelogText = changelog(version, previous?.version ?? null, changes, names, Object.fromEntries(written.map((w) => [w.spec.name, w.rows])));
+      writeFileSync(join(staging, 'CHANGELOG.md'), changelogText);
+      sums.push(['CHANGELOG.md', sha256(changelogText)]);
+
+      written.sort((a, b) => (a.spec.name < b.spec.name ? -1 : 1));
+      const dp = {
+        ...descriptor({
+          name: 'cn-gov-indicators',
+          title: 'Indicators from Chinese government work reports and official texts',
+          description: 'Indicator values, every number, clean paragraphs and the log of every change, from official Chinese texts, each row pointing back to the bytes of the source it came from.',
+          version,
+          codeVersion: codeVersion(),
+          tables: written,
+          sources: this.sources,
+        }),
+        'x-content-hash': contentHash,
+        'x-partitioned': Object.fromEntries(Object.entries(partitions).map(([t, files]) => [t, { by: 'year', files }])),
+        'x-previous-version': previous?.version ?? null,
+      };
+      const dpJson = JSON.stringify(dp, null, 2) + '\n';
+      writeFileSync(join(staging, 'datapackage.json'), dpJson);
+      sums.push(['datapackage.json', sha256(dpJson)]);
+      sums.sort((a, b) => (a[0] < b[0] ? -1 : 1));
+      writeFileSync(join(staging, 'SHA256SUMS'), sums.map(([f, h]) => `${h}  ${f}\n`).join(''));
+      step('staged');
+
+      const releaseDir = join(options.outDir, 'releases', version);
+      if (existsSync(releaseDir)) rmSync(releaseDir, { recursive: true, force: true });
+      renameSync(staging, releaseDir);
+      step('release-in-place');
+
+      const link = join(options.outDir, `.latest-${process.pid}-${randomBytes(4).toString('hex')}`);
+      symlinkSync(join('releases', version), link);
+      renameSync(link, latest);
+      step('latest-swapped');
+      return { releaseDir, latestDir: latest, version, tables: written.map((w) => ({ name: w.spec.name, rows: w.rows })), changes: changeRows.length, unchanged: false };
+    } catch (err) {
+      this.abort();
+      throw diskFull(err, options.outDir);
     }
   }
-  for (const [table, rows] of Object.entries(releaseRows())) {
-    for (const row of rows) rowsByTable.get(table)!.push({ row, file: 'schemas/catalog/indicators.json' });
-  }
-  for (const spec of specs) if (spec.name !== CHANGES) validateRows(spec, rowsByTable.get(spec.name)!, options.rawDir);
-  step('validated');
 
-  mkdirSync(join(options.outDir, 'releases'), { recursive: true });
-  const staging = join(options.outDir, `.staging-${process.pid}-${randomBytes(4).toString('hex')}`);
-  mkdirSync(staging);
+  /** Remove the staging folder; the previous release is untouched. Never throws. */
+  abort(): void {
+    for (const files of this.tables.values()) files.discard();
+    rmSync(this.staging, { recursive: true, force: true });
+  }
+}
+
+/** A full disk, said in words a person can act on; other errors pass through. */
+function diskFull(err: unknown, outDir: string): unknown {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ENOSPC' || code === 'EDQUOT') {
+    return new PipelineError({ file: outDir }, `the disk is full (${code}) while writing the release; nothing was published`, 'Free disk space and build again; the previous release is untouched.');
+  }
+  return err;
+}
+
+/** Publish documents already in memory (shard merges and tests): open, add each, finish. */
+export async function publish(docs: Iterable<PublishedDoc>, options: PublishOptions): Promise<PublishResult> {
+  const release = ReleaseWriter.open(options);
   try {
-    const written: Parameters<typeof descriptor>[0]['tables'] = [];
-    const sums: Array<[string, string]> = [];
-    const writeTable = async (spec: TableSpec, rows: Array<Record<string, unknown>>) => {
-      const table = typedColumns(spec, rows);
-      const csv = Buffer.from(toCsv(table), 'utf8');
-      writeFileSync(join(staging, `${spec.name}.csv`), csv);
-      step(`csv:${spec.name}`);
-      const parquetPath = join(staging, `${spec.name}.parquet`);
-      await writeParquet(table, parquetPath);
-      step(`parquet:${spec.name}`);
-      const parquetBytes = readFileSync(parquetPath);
-      const entry = { spec, rows: rows.length, csvSha256: sha256(csv), parquetSha256: sha256(parquetBytes), csvBytes: csv.length, parquetBytes: parquetBytes.length };
-      written.push(entry);
-      sums.push([`${spec.name}.csv`, entry.csvSha256], [`${spec.name}.parquet`, entry.parquetSha256]);
-    };
-    const dataSpecs = specs.filter((s) => s.name !== CHANGES);
-    for (const spec of dataSpecs) await writeTable(spec, rowsByTable.get(spec.name)!.map((r) => r.row.values));
-    // The content hash covers the data only, so a rebuild of the same inputs is the same release.
-    const contentHash = sha256(sums.map(([f, h]) => `${h}  ${f}\n`).join('')).slice(0, 16);
-    const latest = join(options.outDir, 'latest');
-    if (existsSync(latest) && !lstatSync(latest).isSymbolicLink()) {
-      throw new PipelineError({ file: latest }, 'exists and is not the link this build maintains', 'Move it away; out/latest is a symbolic link to the newest release.');
-    }
-    const previousDir = existsSync(latest) ? realpathSync(latest) : null;
-    const previous = previousDir ? (JSON.parse(readFileSync(join(previousDir, 'datapackage.json'), 'utf8')) as { version: string; 'x-content-hash'?: string }) : null;
-    if (previous && previous['x-content-hash'] === contentHash) {
-      // Nothing changed: the newest release already is this one, byte for byte.
-      step('unchanged');
-      return { releaseDir: previousDir!, latestDir: latest, version: previous.version, tables: written.map((w) => ({ name: w.spec.name, rows: w.rows })), changes: 0, unchanged: true };
-    }
-    const version = `${options.releaseDate}+${contentHash}`;
-
-    // Large tables also as a hive-partitioned dataset by document year, for readers that filter.
-    const yearOf = new Map(rowsByTable.get('documents')!.map((r) => [r.row.values['doc_id'] as string, r.row.values['year'] as number | null]));
-    const partitions: Record<string, string[]> = {};
-    for (const spec of dataSpecs.filter((x) => PARTITIONED.includes(x.name))) {
-      const groups = groupBy(rowsByTable.get(spec.name)!.map(({ row }) => row.values), (values) => `year=${yearOf.get(values['doc_id'] as string) ?? '__HIVE_DEFAULT_PARTITION__'}`);
-      partitions[spec.name] = [];
-      for (const part of [...groups.keys()].sort()) {
-        const rel = `${spec.name}/${part}/part-0.parquet`;
-        mkdirSync(join(staging, spec.name, part), { recursive: true });
-        await writeParquet(typedColumns(spec, groups.get(part)!), join(staging, rel));
-        sums.push([rel, sha256(readFileSync(join(staging, rel)))]);
-        partitions[spec.name]!.push(rel);
-      }
-    }
-    step('partitions');
-
-    const names = dataSpecs.map((s) => s.name);
-    // Against the previous release, both read back from their CSV files as users read them; a
-    // first release has no previous one, so nothing to compare and an empty changes table.
-    const previousRows = previousDir ? readRelease(previousDir, names) : null;
-    const changes = previousRows ? diffTables(previousRows, readRelease(staging, names), names) : [];
-    if (previousRows) {
-      const before = previousRows.get('indicators')?.size ?? 0;
-      const dropped = changes.filter((c) => c.table === 'indicators' && c.change === 'removed').length;
-      if (before > 0 && dropped / before > options.maxDrop && !options.allowDrop) {
-        throw new PipelineError(
-          { file: join(options.outDir, 'latest') },
-          `this build would drop ${dropped} of ${before} indicator rows (${((dropped / before) * 100).toFixed(1)}%, more than ${(options.maxDrop * 100).toFixed(0)}%) from release ${previous!.version}`,
-          'Check the sources and the extractor; if the drop is intended, build again with --allow-drop.',
-        );
-      }
-    }
-    const changeSpec = specs.find((s) => s.name === CHANGES)!;
-    const changeRows = changes.map((c) => ({
-      key: `${c.table}:${c.rowKey}`, table_name: c.table, row_key: c.rowKey, change: c.change, columns: c.columns.length ? c.columns.join('|') : null,
-      old_values: c.old ? JSON.stringify(c.old) : null, new_values: c.new ? JSON.stringify(c.new) : null,
-    }));
-    validateRows(changeSpec, changeRows.map((values) => ({ row: { values, rawStart: 0 }, file: 'out/latest' })), options.rawDir);
-    await writeTable(changeSpec, changeRows);
-    const changelogText = changelog(version, previous?.version ?? null, changes, names, Object.fromEntries(written.map((w) => [w.spec.name, w.rows])));
-    writeFileSync(join(staging, 'CHANGELOG.md'), changelogText);
-    sums.push(['CHANGELOG.md', sha256(changelogText)]);
-
-    written.sort((a, b) => (a.spec.name < b.spec.name ? -1 : 1));
-    const sources = [...groupBy(docs, (d) => d.file)].map(([file, inFile]) => ({
-      file,
-      sha256: inFile[0]!.rawSha256,
-      title: inFile.map((x) => x.meta?.title ?? x.meta?.id).join(' / '),
-    }));
-    const dp = {
-      ...descriptor({
-        name: 'cn-gov-indicators',
-        title: 'Indicators from Chinese government work reports and official texts',
-        description: 'Indicator values, every number, clean paragraphs and the log of every change, from official Chinese texts, each row pointing back to the bytes of the source it came from.',
-        version,
-        codeVersion: codeVersion(),
-        tables: written,
-        sources,
-      }),
-      'x-content-hash': contentHash,
-      'x-partitioned': Object.fromEntries(Object.entries(partitions).map(([t, files]) => [t, { by: 'year', files }])),
-      'x-previous-version': previous?.version ?? null,
-    };
-    const dpJson = JSON.stringify(dp, null, 2) + '\n';
-    writeFileSync(join(staging, 'datapackage.json'), dpJson);
-    sums.push(['datapackage.json', sha256(dpJson)]);
-    sums.sort((a, b) => (a[0] < b[0] ? -1 : 1));
-    writeFileSync(join(staging, 'SHA256SUMS'), sums.map(([f, h]) => `${h}  ${f}\n`).join(''));
-    step('staged');
-
-    const releaseDir = join(options.outDir, 'releases', version);
-    if (existsSync(releaseDir)) rmSync(releaseDir, { recursive: true, force: true });
-    renameSync(staging, releaseDir);
-    step('release-in-place');
-
-    const link = join(options.outDir, `.latest-${process.pid}-${randomBytes(4).toString('hex')}`);
-    symlinkSync(join('releases', version), link);
-    renameSync(link, latest);
-    step('latest-swapped');
-    return { releaseDir, latestDir: latest, version, tables: written.map((w) => ({ name: w.spec.name, rows: w.rows })), changes: changeRows.length, unchanged: false };
+    for (const doc of docs) release.add(doc);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOSPC' || code === 'EDQUOT') {
-      throw new PipelineError({ file: options.outDir }, `the disk is full (${code}) while writing the release; nothing was published`, 'Free disk space and build again; the previous release is untouched.');
-    }
+    release.abort();
     throw err;
-  } finally {
-    rmSync(staging, { recursive: true, force: true });
   }
+  return release.finish();
 }

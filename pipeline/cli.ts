@@ -7,6 +7,7 @@ import { changelog, diffTables, readRelease } from '../lib/release-diff.js';
 import { tableSpecs } from '../lib/table-schema.js';
 import { PipelineError } from '../lib/errors.js';
 import { build, buildShard, mergeShards, type Progress } from './runner.js';
+import type { Message } from '../lib/document.js';
 
 const HELP = `Usage: npm run pipeline -- <command> [flags]
 
@@ -134,12 +135,14 @@ async function main(argv: string[]): Promise<void> {
     if (tty) process.stderr.write(`\r\x1b[K[${p.done}/${p.total}] ${p.file} ${p.stage}`);
     else if (p.stage === 'done') process.stderr.write(`[${p.done}/${p.total}] ${p.file} done\n`);
   };
-  const result = await build({ ...common, onProgress });
-  if (tty && !values.quiet) process.stderr.write('\r\x1b[K');
-  for (const m of result.messages) {
-    if (m.severity === 'info' && values.quiet) continue;
+  const onMessage = (m: Message) => {
+    if (m.severity === 'info' && values.quiet) return;
+    if (tty && !values.quiet) process.stderr.write('\r\x1b[K');
     process.stderr.write(`${m.severity}: ${m.file}:${m.line}:${m.column} [${m.rule}] ${m.reason}${m.found ? `: "${m.found.slice(0, 60)}"` : ''}\n`);
-  }
+  };
+  const result = await build({ ...common, onProgress, onMessage });
+  if (tty && !values.quiet) process.stderr.write('\r\x1b[K');
+  for (const m of result.messages) onMessage(m);
   const counts = result.tables.map((t) => `${t.name} ${t.rows}`).join(', ');
   if (!values.quiet && result.reused > 0) process.stderr.write(`${result.reused} unchanged source(s) reused from the cache (--no-cache processes them again)\n`);
   const what = result.unchanged ? 'unchanged, the newest release already holds this data' : `${result.changes} rows changed since the previous release`;

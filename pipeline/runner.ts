@@ -1,22 +1,24 @@
 /**
- * The runner: sources -> stages -> publish. Sources go through p-queue with bounded concurrency,
- * in this thread (the stages are synchronous, so one after another) or in worker threads
- * (--workers, in parallel); the stages are pure, so order of completion never shows in the output
- * (documents are put back in source order before publishing).
+ * The runner: sources -> stages -> publish, streaming. Sources go through p-queue with bounded
+ * concurrency, in this thread (the stages are synchronous, so one after another) or in worker
+ * threads (--workers, in parallel). Finished documents are handed to publish in source order as
+ * soon as every earlier source is done, and no source starts more than a small window ahead of
+ * the oldest unfinished one, so memory holds a few documents, never the corpus. The stages are
+ * pure, so order of completion never shows in the output.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import PQueue from 'p-queue';
 import { codeFingerprint, published, readCache, sourceKey, writeCache, type PublishedDoc } from '../lib/cache.js';
 import type { Doc, Message, Stage, StageContext } from '../lib/document.js';
 import { PipelineError } from '../lib/errors.js';
-import { groupBy } from '../lib/group.js';
+import { readLines } from '../lib/jsonl.js';
 import { acquireLock } from '../lib/lock.js';
 import { RawLines } from '../lib/raw-position.js';
 import { WorkerPool } from './worker-pool.js';
-import { listSources, readSource, type Source } from './00-sources.js';
+import { listSources, readRaw, readSource, type RawSource, type Source } from './00-sources.js';
 import { decode } from './01-decode.js';
 import { unicode } from './02-unicode.js';
 import { splitDocuments } from './03-split-documents.js';
@@ -33,7 +35,7 @@ import { ocrCheck } from './13-ocr-check.js';
 import { quantities } from './14-quantities.js';
 import { indicators } from './15-indicators.js';
 import { tables } from './16-tables.js';
-import { publish, type PublishResult } from './17-publish.js';
+import { ReleaseWriter, type PublishResult } from './17-publish.js';
 
 /** The stages in the order data flows through them. Frozen: a different pipeline is a new list. */
 export const STAGES: readonly Stage[] = Object.freeze([
@@ -66,6 +68,8 @@ export interface BuildOptions {
   /** Largest share of indicator rows a build may drop from the previous release (default 0.1). */
   maxDrop?: number;
   allowDrop?: boolean;
+  /** Each document's messages (warnings with positions), in source order, as documents are published. */
+  onMessage?: (m: Message) => void;
 }
 
 /** YYYY.MM.DD of SOURCE_DATE_EPOCH (reproducible builds), else of today in UTC. */
@@ -81,16 +85,17 @@ export interface BuildResult extends PublishResult {
   reused: number;
   /** Milliseconds spent in each stage over all sources processed (cache hits excluded). */
   stageTimes: Record<string, number>;
+  /** Messages of the build itself (a damaged cache entry); documents' messages go to onMessage. */
   messages: Message[];
 }
 
-/** Run every stage over one source. */
-export function processSource(source: Source, stages: readonly Stage[] = STAGES, onStage?: (stage: string) => void): Doc[] {
-  return runStages(readSource(source), source, stages, onStage);
+/** Run every stage over one source (its raw bytes read here unless given). */
+export function processSource(source: Source, stages: readonly Stage[] = STAGES, onStage?: (stage: string) => void, raw?: RawSource): Doc[] {
+  return runStages(readSource(source, raw), source, stages, onStage);
 }
 
 /** processSource, adding the milliseconds each stage took to `times`. */
-export function processSourceTimed(source: Source, times: Record<string, number>, onStage?: (stage: string) => void): Doc[] {
+export function processSourceTimed(source: Source, times: Record<string, number>, onStage?: (stage: string) => void, raw?: RawSource): Doc[] {
   let current = '';
   let last = performance.now();
   const lap = () => {
@@ -102,7 +107,7 @@ export function processSourceTimed(source: Source, times: Record<string, number>
     lap();
     current = stage;
     onStage?.(stage);
-  });
+  }, raw);
   lap();
   return docs;
 }
@@ -137,27 +142,22 @@ export function runStages(
 export async function build(options: BuildOptions): Promise<BuildResult> {
   const lock = acquireLock(options.outDir);
   try {
-    return await buildLocked(options);
+    const sources = listSources(options.rawDir);
+    return await publishStream(options, (emit) => processSources(options, sources, emit));
   } finally {
     lock.release();
   }
 }
 
 interface Processed {
-  docs: PublishedDoc[];
   reused: number;
   stageTimes: Record<string, number>;
   notes: Message[];
 }
 
-async function buildLocked(options: BuildOptions): Promise<BuildResult> {
-  const { docs, reused, stageTimes, notes } = await processSources(options, listSources(options.rawDir));
-  return publishDocs(options, docs, reused, stageTimes, notes);
-}
-
-async function publishDocs(options: BuildOptions, docs: PublishedDoc[], reused: number, stageTimes: Record<string, number>, notes: Message[]): Promise<BuildResult> {
-  const publishStart = performance.now();
-  const published = await publish(docs, {
+/** Open a release, feed it the documents `produce` emits (in source order), finish it. */
+async function publishStream(options: BuildOptions, produce: (emit: (docs: PublishedDoc[]) => void) => Promise<Processed>): Promise<BuildResult> {
+  const release = ReleaseWriter.open({
     outDir: options.outDir,
     rawDir: options.rawDir,
     releaseDate: options.releaseDate ?? releaseDateFromEnv(),
@@ -165,58 +165,102 @@ async function publishDocs(options: BuildOptions, docs: PublishedDoc[], reused: 
     allowDrop: options.allowDrop ?? false,
     ...(options.onPublishStep ? { onStep: options.onPublishStep } : {}),
   });
-  stageTimes['publish'] = performance.now() - publishStart;
-  return { ...published, documents: docs.length, reused, stageTimes, messages: [...notes, ...docs.flatMap((d) => d.messages)] };
+  let processed: Processed;
+  let publishMs = 0;
+  try {
+    processed = await produce((docs) => {
+      const start = performance.now();
+      for (const doc of docs) {
+        release.add(doc);
+        if (options.onMessage) for (const m of doc.messages) options.onMessage(m);
+      }
+      publishMs += performance.now() - start;
+    });
+  } catch (err) {
+    release.abort();
+    throw err;
+  }
+  const start = performance.now();
+  const published = await release.finish();
+  processed.stageTimes['publish'] = publishMs + performance.now() - start;
+  return { ...published, documents: release.documentCount, reused: processed.reused, stageTimes: processed.stageTimes, messages: processed.notes };
 }
 
-/** Every stage over the given sources, in their order, through the cache, in threads if asked. */
-async function processSources(options: BuildOptions, sources: Source[]): Promise<Processed> {
+/**
+ * Every stage over the given sources, through the cache, in threads if asked; `emit` receives
+ * each source's documents in source order. A source starts only within WINDOW sources of the
+ * oldest one not yet emitted, which bounds what waits in memory for a slow predecessor.
+ */
+async function processSources(options: BuildOptions, sources: Source[], emit: (docs: PublishedDoc[]) => void): Promise<Processed> {
   const pool = options.workers ? new WorkerPool(options.workers) : null;
-  const queue = new PQueue({ concurrency: pool ? options.workers! : (options.concurrency ?? Math.max(1, availableParallelism())) });
-  const results: PublishedDoc[][] = new Array(sources.length);
+  const concurrency = pool ? options.workers! : (options.concurrency ?? Math.max(1, availableParallelism()));
+  const queue = new PQueue({ concurrency });
+  const window = Math.max(4, concurrency * 4);
   const cacheDir = join(options.outDir, '.cache');
   const useCache = options.cache !== false;
-  const cacheNotes: Message[] = [];
+  const notes: Message[] = [];
   const stageTimes: Record<string, number> = {};
-  let done = 0;
+  const finished = new Map<number, PublishedDoc[]>();
+  let emitted = 0;
   let reused = 0;
+  let failure: { error: unknown } | null = null;
+  let wake: Array<() => void> = [];
+  const wakeAll = () => {
+    const w = wake;
+    wake = [];
+    for (const f of w) f();
+  };
+  const fail = (error: unknown) => {
+    failure ??= { error };
+    wakeAll();
+  };
+  const run = async (source: Source, i: number) => {
+    // After a failure, sources not yet started are skipped: the build fails anyway.
+    if (failure) return;
+    const read = readRaw(source);
+    const key = useCache ? sourceKey(options.rawDir, source.file, read.sha256) : '';
+    const cached = useCache ? readCache(cacheDir, key) : null;
+    let docs: PublishedDoc[];
+    if (cached && 'docs' in cached) {
+      docs = cached.docs;
+      reused++;
+    } else {
+      if (cached && 'corrupt' in cached) {
+        notes.push({ severity: 'warning', stage: 'cache', rule: 'cache/corrupt', reason: `discarded a damaged cache entry (${cached.corrupt}); rebuilt`, file: source.file, docId: null, rawStart: 0, rawEnd: 0, line: 1, column: 1 });
+      }
+      docs = pool
+        ? await pool.run(source, read)
+        : // Keep only what publish needs: raw bytes, text and offset maps are not held until then.
+          processSourceTimed(source, stageTimes, (stage) => {
+            options.onStage?.(stage, source.file);
+            options.onProgress?.({ done: emitted, total: sources.length, file: source.file, stage });
+          }, read).map(published);
+      if (useCache) writeCache(cacheDir, key, docs);
+    }
+    finished.set(i, docs);
+    while (!failure && finished.has(emitted)) {
+      const next = finished.get(emitted)!;
+      finished.delete(emitted);
+      emit(next);
+      emitted++;
+      options.onProgress?.({ done: emitted, total: sources.length, file: sources[emitted - 1]!.file, stage: 'done' });
+    }
+    wakeAll();
+  };
+  const tasks: Array<Promise<void>> = [];
   try {
-  await Promise.all(
-    sources.map((source, i) =>
-      queue.add(async () => {
-        const key = sourceKey(options.rawDir, source.file);
-        const cached = useCache ? readCache(cacheDir, key) : null;
-        if (cached && 'docs' in cached) {
-          results[i] = cached.docs;
-          reused++;
-        } else {
-          if (cached && 'corrupt' in cached) {
-            cacheNotes.push({ severity: 'warning', stage: 'cache', rule: 'cache/corrupt', reason: `discarded a damaged cache entry (${cached.corrupt}); rebuilt`, file: source.file, docId: null, rawStart: 0, rawEnd: 0, line: 1, column: 1 });
-          }
-          const docs = pool
-            ? await pool.run(source)
-            : // Keep only what publish needs: raw bytes, text and offset maps are not held until then.
-              processSourceTimed(source, stageTimes, (stage) => {
-                options.onStage?.(stage, source.file);
-                options.onProgress?.({ done, total: sources.length, file: source.file, stage });
-              }).map(published);
-          results[i] = docs;
-          if (useCache) writeCache(cacheDir, key, docs);
-        }
-        done++;
-        options.onProgress?.({ done, total: sources.length, file: source.file, stage: 'done' });
-      }),
-    ),
-  );
-  } catch (err) {
-    // One source failed: the build fails, and the sources still queued are not started.
-    queue.clear();
-    throw err;
+    for (let i = 0; i < sources.length; i++) {
+      while (!failure && i >= emitted + window) await new Promise<void>((resolve) => wake.push(resolve));
+      if (failure) break;
+      tasks.push(queue.add(() => run(sources[i]!, i)).catch(fail));
+    }
+    await Promise.all(tasks);
   } finally {
     if (pool) for (const [k, v] of Object.entries(pool.stageTimes)) stageTimes[k] = (stageTimes[k] ?? 0) + v;
     await pool?.close();
   }
-  return { docs: results.flat(), reused, stageTimes, notes: cacheNotes };
+  if (failure) throw (failure as { error: unknown }).error;
+  return { reused, stageTimes, notes };
 }
 
 /** Which of `count` shards (1-based) a source belongs to: a hash of its file name, so any machine agrees. */
@@ -237,10 +281,16 @@ export interface ShardManifest {
  */
 export async function buildShard(options: BuildOptions, index: number, count: number): Promise<ShardManifest> {
   const sources = listSources(options.rawDir).filter((s) => shardOf(s.file, count) === index);
-  const { docs } = await processSources({ ...options, cache: false }, sources);
   mkdirSync(options.outDir, { recursive: true });
+  const fd = openSync(join(options.outDir, 'docs.jsonl'), 'w');
+  try {
+    await processSources({ ...options, cache: false }, sources, (docs) => {
+      for (const d of docs) writeSync(fd, JSON.stringify(published(d)) + '\n');
+    });
+  } finally {
+    closeSync(fd);
+  }
   const manifest: ShardManifest = { index, count, code: codeFingerprint(), files: sources.map((s) => s.file) };
-  writeFileSync(join(options.outDir, 'docs.jsonl'), docs.map((d) => JSON.stringify(published(d))).join('\n') + (docs.length ? '\n' : ''));
   writeFileSync(join(options.outDir, 'shard.json'), JSON.stringify(manifest, null, 2) + '\n');
   return manifest;
 }
@@ -260,14 +310,35 @@ export async function mergeShards(options: BuildOptions, shardDirs: string[]): P
   if (shards.some((s) => s.manifest.code !== shards[0]!.manifest.code)) {
     throw new PipelineError({ file: shardDirs.join(', ') }, 'were made by different versions of the code', 'Build every shard with the same commit.');
   }
-  const shardDocs = shards.flatMap((s) => readFileSync(join(s.dir, 'docs.jsonl'), 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as PublishedDoc));
-  const byFile = groupBy(shardDocs, (d) => d.file);
-  // Source order, as a single build has it: file names sorted, documents in sidecar order.
-  const docs = [...byFile.keys()].sort().flatMap((f) => byFile.get(f)!);
   const lock = acquireLock(options.outDir);
   try {
-    return await publishDocs(options, docs, 0, {}, []);
+    // Source order, as a single build has it: each shard's documents are in source order, so a
+    // merge by file name (the order listSources sorts by) streams them back into one sequence.
+    return await publishStream(options, async (emit) => {
+      const heads = shards.map((s) => {
+        const lines = readLines(join(s.dir, 'docs.jsonl'));
+        return { lines, doc: nextDoc(lines) };
+      });
+      for (;;) {
+        let best: (typeof heads)[number] | null = null;
+        for (const h of heads) if (h.doc && (!best || h.doc.file < best.doc!.file)) best = h;
+        if (!best) break;
+        const file = best.doc!.file;
+        const docs: PublishedDoc[] = [];
+        while (best.doc && best.doc.file === file) {
+          docs.push(best.doc);
+          best.doc = nextDoc(best.lines);
+        }
+        emit(docs);
+      }
+      return { reused: 0, stageTimes: {}, notes: [] };
+    });
   } finally {
     lock.release();
   }
+}
+
+function nextDoc(lines: Iterator<string>): PublishedDoc | null {
+  for (let r = lines.next(); !r.done; r = lines.next()) if (r.value) return JSON.parse(r.value) as PublishedDoc;
+  return null;
 }

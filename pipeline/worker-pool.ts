@@ -3,7 +3,7 @@ import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import type { PublishedDoc } from '../lib/cache.js';
 import { PipelineError, type ErrorLocation } from '../lib/errors.js';
-import type { Source } from './00-sources.js';
+import type { RawSource, Source } from './00-sources.js';
 
 interface Reply {
   id: number;
@@ -43,7 +43,8 @@ export class WorkerPool {
     else this.idle.push(w);
   }
 
-  async run(source: Source): Promise<PublishedDoc[]> {
+  /** Process one source whose raw bytes the caller has read; the bytes move to the worker, not copied. */
+  async run(source: Source, read: RawSource): Promise<PublishedDoc[]> {
     let w = await this.acquire();
     const id = this.next++;
     try {
@@ -72,7 +73,7 @@ export class WorkerPool {
         w.on('message', onMessage);
         w.on('error', onError);
         w.on('exit', onExit);
-        w.postMessage({ id, source });
+        w.postMessage({ id, source, read }, [read.raw.buffer as ArrayBuffer]);
       });
       if (reply.error) {
         const e = reply.error;

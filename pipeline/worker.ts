@@ -4,13 +4,13 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { published } from '../lib/cache.js';
-import type { Source } from './00-sources.js';
+import type { RawSource, Source } from './00-sources.js';
 import { processSourceTimed } from './runner.js';
 
-parentPort!.on('message', (msg: { id: number; source: Source }) => {
+parentPort!.on('message', (msg: { id: number; source: Source; read: RawSource }) => {
   try {
     const stageTimes: Record<string, number> = {};
-    const docs = processSourceTimed(msg.source, stageTimes).map(published);
+    const docs = processSourceTimed(msg.source, stageTimes, undefined, msg.read).map(published);
     parentPort!.postMessage({ id: msg.id, docs, stageTimes });
   } catch (err) {
     const e = err as Error & { location?: unknown; problem?: string; remedy?: string };

@@ -5,6 +5,7 @@ import { newDoc } from '../lib/document.js';
 import { QuantityScanner } from '../lib/quantities.js';
 import { CLASSIFIERS } from '../pipeline/14-quantities.js';
 import { runStages } from '../pipeline/runner.js';
+import { sha256Hex } from './helpers.js';
 
 const scanner = new QuantityScanner([...Object.keys(catalog().units), ...CLASSIFIERS, '年', '月', '日']);
 const read = (text: string) => scanner.scan(text).map((q) => [q.text, q.value ?? [q.valueLow, q.valueHigh], q.unit, q.qualifier]);
@@ -52,7 +53,7 @@ describe('quantity recognition', () => {
 });
 
 describe('mentions', () => {
-  const run = (text: string) => runStages(newDoc('c.txt', Buffer.from(text, 'utf8'), ''), { file: 'c.txt', sidecar: null, repair: null, errata: null })[0]!;
+  const run = (text: string) => runStages(newDoc('c.txt', Buffer.from(text, 'utf8'), sha256Hex(text)), { file: 'c.txt', sidecar: null, repair: null, errata: null })[0]!;
 
   test('every number gets a class: indicator, date, ordinal, count, name or code, other', () => {
     const doc = run('2016年，地区生产总值增长4.5%，位次上升到第20位，开发区数量由26个增至88个（开发区 is catalogued），新建12个文化中心，强化“13710”督办，制定“46条”，挽回损失3000多亿元。\n');

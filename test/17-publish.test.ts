@@ -17,7 +17,7 @@ import { tableFromIPC } from 'apache-arrow';
 import { readParquet } from 'parquet-wasm';
 import { projectRoot } from '../lib/paths.js';
 import { tableSpec, tableSpecs, type ColumnType } from '../lib/table-schema.js';
-import { typedColumns } from '../lib/typed-columns.js';
+import { typedRow } from '../lib/typed-row.js';
 import { writeParquet } from '../lib/write-parquet.js';
 import { duckdb, freshBuild, PYTHON, tempDir } from './helpers.js';
 
@@ -103,7 +103,7 @@ describe('DuckDB reads every file', () => {
     }
   });
 
-  test('every Parquet column is SNAPPY-compressed, in DataPage V1, with statistics', async () => {
+  test('every Parquet column is SNAPPY-compressed, with statistics', async () => {
     for (const spec of tableSpecs()) {
       const meta = await db.all(`SELECT path_in_schema, compression, stats_null_count FROM parquet_metadata('${latest}/${spec.name}.parquet')`);
       if (meta.length === 0) continue; // an empty table (changes of a first release) has no row group
@@ -112,10 +112,6 @@ describe('DuckDB reads every file', () => {
         assert.equal(m['compression'], 'SNAPPY', `${spec.name}.${String(m['path_in_schema'])}`);
         assert.notEqual(m['stats_null_count'], null, `${spec.name}.${String(m['path_in_schema'])} has no statistics`);
       }
-      // The page type is not in parquet_metadata; a V2 page header carries a flag V1 lacks.
-      // parquetjs-lite writes page headers as thrift; DATA_PAGE (0) vs DATA_PAGE_V2 (3) is field 1.
-      const bytes = readFileSync(join(latest, `${spec.name}.parquet`));
-      assert.equal(bytes.subarray(4, 6).toString('hex'), '1500', `${spec.name}: first page header is not DATA_PAGE`);
     }
   });
 
@@ -147,22 +143,32 @@ describe('Parquet statistics never mislead a reader', () => {
     const spec = tableSpec('paragraphs');
     const rows = ['，', '𠀀', '中'].map((text, i) => ({ key: `k${i}`, doc_id: 'x-doc', ordinal: i + 1, text, section: null, is_heading: false, heading_level: null, speaker: null, char_count: 1, source_file: 'a.txt', raw_start: 0, raw_end: 1 }));
     const path = join(tempDir('stats'), 't.parquet');
-    await writeParquet(typedColumns(spec, rows), path);
+    writeParquet(spec, rows.map((r) => typedRow(spec, r)), path);
     for (const t of ['，', '𠀀', '中']) {
       const r = await db.all(`SELECT count(*)::INTEGER AS n FROM '${path}' WHERE text = '${t}'`);
       assert.equal(r[0]!['n'], 1, t);
     }
   });
 
-  test('on the release, each text column\'s min/max statistics are the true byte-order min/max', async () => {
+  test('on the release, each text column\'s min/max statistics bound the values in byte order', async () => {
+    let checked = 0;
     for (const spec of tableSpecs()) {
       const pq = `'${latest}/${spec.name}.parquet'`;
       for (const c of spec.columns.filter((x) => x.type === 'UTF8')) {
-        const stats = await db.all(`SELECT stats_min_value AS lo, stats_max_value AS hi FROM parquet_metadata(${pq}) WHERE path_in_schema = '${c.name}'`);
-        const truth = await db.all(`SELECT min("${c.name}") AS lo, max("${c.name}") AS hi FROM ${pq}`);
-        if (stats.length === 1) assert.deepEqual(stats[0], truth[0], `${spec.name}.${c.name}`);
+        // The seed tables are one row group each, so the file's values are the row group's: the
+        // writer may truncate a long min/max, but a bound that cuts off a value misleads a filter.
+        const groups = await db.all(`SELECT count(DISTINCT row_group_id)::INTEGER AS n FROM parquet_metadata(${pq})`);
+        assert.ok(Number(groups[0]!['n']) <= 1, `${spec.name}: one row group`);
+        const bad = await db.all(
+          `SELECT m.stats_min_value AS lo, m.stats_max_value AS hi FROM parquet_metadata(${pq}) m
+           WHERE m.path_in_schema = '${c.name}' AND m.stats_min_value IS NOT NULL
+             AND (m.stats_min_value > (SELECT min("${c.name}") FROM ${pq}) OR m.stats_max_value < (SELECT max("${c.name}") FROM ${pq}))`,
+        );
+        assert.deepEqual(bad, [], `${spec.name}.${c.name}`);
+        checked++;
       }
     }
+    assert.ok(checked > 20);
   });
 });
 
