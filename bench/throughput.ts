@@ -8,46 +8,13 @@
  * Usage: node dist/bench/throughput.js [--mb 50]
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { projectRoot } from '../lib/paths.js';
 import { build } from '../pipeline/runner.js';
-import { arg, nationalReports } from './shared.js';
+import { arg, makeCorpus } from './shared.js';
 
-
-/** Write the corpus into `dir`: the seeds with their companions, then national reports, repeated. */
-function makeCorpus(dir: string, bytes: number): { files: number; bytes: number } {
-  mkdirSync(dir, { recursive: true });
-  let total = 0;
-  let files = 0;
-  const raw = join(projectRoot, 'raw');
-  for (const f of readdirSync(raw)) {
-    copyFileSync(join(raw, f), join(dir, f));
-    if (f.endsWith('.txt')) {
-      total += statSync(join(raw, f)).size;
-      files++;
-    }
-  }
-  const reports = nationalReports();
-  for (let copy = 1; total < bytes; copy++) {
-    for (const r of reports) {
-      if (total >= bytes) break;
-      const year = r.year;
-      const name = `gwr-${year ?? 'resolution'}-${copy}-${files}.txt`;
-      const id = name.replace('.txt', '').toLowerCase();
-      writeFileSync(join(dir, name), r.content);
-      writeFileSync(join(dir, name.replace('.txt', '.meta.json')), JSON.stringify({
-        file: name, origin: { publisher: null, url: null, retrieved: null, licence: null },
-        documents: [{ id, title: r.title, kind: 'government_work_report', region: '全国', scope: 'national', date: null, year, speaker: null, speaker_role: null, event: null, dateline: null, source_url: null }],
-      }));
-      total += Buffer.byteLength(r.content, 'utf8');
-      files++;
-    }
-  }
-  return { files, bytes: total };
-}
 
 /** Read, decode and scan every source with one regular expression: the floor nothing beats. */
 function floor(dir: string): number {

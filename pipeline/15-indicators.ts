@@ -293,7 +293,7 @@ export const indicators: Stage = {
         });
       }
     }
-    values.push(...targetsWithoutNumber(doc, carried));
+    values.push(...targetsWithoutNumber(doc, carried, byParagraph));
     return withStage(doc, this, { data: { ...doc.data, mentions, indicators: dedupe(values) }, messages: [...doc.messages, ...messages] });
   },
 };
@@ -387,12 +387,12 @@ function dedupe(values: IndicatorValue[]): IndicatorValue[] {
  * from "not found": 全社会固定资产投资增长目标根据新的统计口径设置, 增速与经济增长基本同步, and in a plan
  * 环境质量方面，包括A，B，…减排幅度，完成国家下达任务 (one row per indicator named).
  */
-function targetsWithoutNumber(doc: Doc, carried: Map<number, Period | null>): IndicatorValue[] {
+function targetsWithoutNumber(doc: Doc, carried: Map<number, Period | null>, byParagraph: Map<number, Mention[]>): IndicatorValue[] {
   const lex = getLexicon();
   const out: IndicatorValue[] = [];
   for (const written of doc.paragraphs ?? []) {
     const p: Paragraph = { ...written, text: readableOf(doc, written) };
-    const amounts = (doc.data.mentions ?? []).filter((m) => m.paragraph === p.ordinal && m.unit !== null && (m.cls === 'other' || m.cls === 'count' || m.cls === 'indicator'));
+    const amounts = (byParagraph.get(p.ordinal) ?? []).filter((m) => m.unit !== null && (m.cls === 'other' || m.cls === 'count' || m.cls === 'indicator'));
     const row = (ind: Indicator, s: Span, start: number, length: number, note: string): IndicatorValue => {
       const [rawStart, rawEnd] = rawRange(doc.map, p.textStart + start, p.textStart + start + length, doc.raw.length);
       const period = resolvePeriod(doc, p, s, { start, end: start } as Mention, 'target', carried.get(p.ordinal) ?? null);
@@ -405,7 +405,7 @@ function targetsWithoutNumber(doc: Doc, carried: Map<number, Period | null>): In
       };
     };
     for (const s of sentences(p.text)) {
-      for (const m of s.text.matchAll(NUMBERLESS_TARGET)) {
+      for (const m of NUMBERLESS_KEYWORD.test(s.text) ? s.text.matchAll(NUMBERLESS_TARGET) : []) {
         // Each alternative begins with the words naming the indicator.
         const what = m.groups!['what'] ?? m.groups!['what2'] ?? m.groups!['what3'] ?? m.groups!['what4'] ?? '';
         const found = findNames(lex, what).at(-1);
@@ -439,6 +439,9 @@ function targetsWithoutNumber(doc: Doc, carried: Map<number, Period | null>): In
 
 const ASSIGNED_TASK = /[，,]?完成(?:国家|上级)?下达(?:的)?(?:任务|目标)/u;
 
+// The words every alternative of NUMBERLESS_TARGET must contain: a sentence without them is
+// skipped, since the lazy subject before them makes the full pattern slow to fail.
+const NUMBERLESS_KEYWORD = /目标(?:根据|视|按照)|经济增长(?:基本)?同步|高于经济增长|由负转[正平]|力争达到/u;
 // Targets set in words: 增长目标根据新的统计口径设置; 增速与经济增长基本同步; 增速高于经济增长.
 const NUMBERLESS_TARGET =
   /(?<what>[^，。；、]{2,30}?)(?<growth>增长|增速)?目标(?:根据|视|按照)[^，。；]{2,40}(?:设置|确定|另行)|(?<what2>[^，。；、]{2,30}?)(?<growth2>增速|增长)(?:与|和|同)经济增长(?:基本)?同步|(?<what3>[^，。；、]{2,30}?)(?<growth3>增速|增长)(?:高于经济增长|由负转[正平])|(?<what4>[^，。；、]{2,30}?)力争达到(?:或高于)?全国(?:平均|中游)水平/gu;

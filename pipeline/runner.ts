@@ -193,7 +193,9 @@ async function publishStream(options: BuildOptions, produce: (emit: (docs: Publi
  */
 async function processSources(options: BuildOptions, sources: Source[], emit: (docs: PublishedDoc[]) => void): Promise<Processed> {
   const pool = options.workers ? new WorkerPool(options.workers) : null;
-  const concurrency = pool ? options.workers! : (options.concurrency ?? Math.max(1, availableParallelism()));
+  // With workers, two sources per worker are under way: one running, one handed over and
+  // waiting, so a worker never idles while this thread publishes the previous result.
+  const concurrency = pool ? options.workers! * 2 : (options.concurrency ?? Math.max(1, availableParallelism()));
   const queue = new PQueue({ concurrency });
   const window = Math.max(4, concurrency * 4);
   const cacheDir = join(options.outDir, '.cache');
