@@ -37,6 +37,8 @@ interface Run {
   mb_per_s: number;
   docs_per_s: number;
   peak_rss_mb: number;
+  /** CPU seconds of all threads: over `seconds`, the number of cores kept busy. */
+  cpu_s: number;
   stages_ms: Record<string, number>;
 }
 
@@ -49,6 +51,7 @@ async function child(dir: string, workers: number, mb: number): Promise<void> {
   const run: Run = {
     workers, mb, seconds, mb_per_s: mb / seconds, docs_per_s: r.documents / seconds,
     peak_rss_mb: process.resourceUsage().maxRSS / 1024,
+    cpu_s: (process.cpuUsage().user + process.cpuUsage().system) / 1e6,
     stages_ms: Object.fromEntries(Object.entries(r.stageTimes).map(([k, v]) => [k, Math.round(v)])),
   };
   process.stdout.write(JSON.stringify(run) + '\n');
@@ -78,7 +81,7 @@ if (process.argv.includes('--child')) {
     one_worker: one, two_workers: two, speedup_two_workers: Number((two.mb_per_s / one.mb_per_s).toFixed(2)),
     half_corpus_peak_rss_mb: halfRun.peak_rss_mb, floor_mb_per_s: Number(floorMbs.toFixed(1)),
   };
-  const line = (r: Run) => `${r.workers} worker(s): ${r.mb_per_s.toFixed(2)} MB/s, ${r.docs_per_s.toFixed(1)} documents/s, ${r.seconds.toFixed(1)} s, peak RSS ${r.peak_rss_mb.toFixed(0)} MB`;
+  const line = (r: Run) => `${r.workers} worker(s): ${r.mb_per_s.toFixed(2)} MB/s, ${r.docs_per_s.toFixed(1)} documents/s, ${r.seconds.toFixed(1)} s, ${(r.cpu_s / r.seconds).toFixed(2)} cores busy, peak RSS ${r.peak_rss_mb.toFixed(0)} MB`;
   process.stdout.write(
     `corpus: ${summary.corpus_mb} MB in ${full.files} documents\n${line(one)}\n${line(two)}\n` +
       `two workers vs one: ${summary.speedup_two_workers}x\n` +

@@ -1,11 +1,13 @@
 /**
- * CSV through csv-stringify, written for the readers people use: UTF-8 with a BOM (Excel shows
- * Chinese correctly only then; pandas and DuckDB skip it), RFC 4180 quoting and CRLF records,
- * a header row, empty field for null, booleans as true/false (the default writes false as an
- * empty field), ISO dates, numbers in shortest round-trip form without thousands separators.
- * Rows are appended in batches as documents arrive, so no table is held whole.
+ * CSV written for the readers people use: UTF-8 with a BOM (Excel shows Chinese correctly only
+ * then; pandas and DuckDB skip it), RFC 4180 quoting and CRLF records, a header row, empty field
+ * for null, booleans as true/false, ISO dates, numbers in shortest round-trip form without
+ * thousands separators. Rows are appended in batches as documents arrive, so no table is held whole.
+ *
+ * The fields are formatted here rather than by csv-stringify, which did this before: its
+ * per-field option handling took a tenth of a build's CPU time. The rules are csv-stringify's
+ * with the options we gave it, and a property test checks that both write the same bytes.
  */
-import { stringify, type Options } from 'csv-stringify/sync';
 import { FileSink, type Written } from './file-sink.js';
 import type { TableSpec } from './table-schema.js';
 import type { Cell } from './typed-row.js';
@@ -21,13 +23,16 @@ export const PANDAS_NA_STRINGS = new Set([
 
 export class AmbiguousCsvValueError extends Error {}
 
-const OPTIONS: Options = {
-  record_delimiter: 'windows',
-  // csv-stringify quotes a field holding the record delimiter (CRLF) but not a bare LF or CR,
-  // which every reader would take as the end of a record; leading/trailing spaces are quoted
-  // so no reader trims them.
-  quoted_match: [/[\r\n]/u, /^\s|\s$/u],
-};
+/**
+ * A field must be quoted when it holds the delimiter, the quote or a line break (a bare LF or CR
+ * too, which every reader takes as the end of a record), or starts or ends with white space (so
+ * no reader trims it).
+ */
+const NEEDS_QUOTES = /[",\r\n]|^\s|\s$/u;
+
+export function csvField(v: string): string {
+  return NEEDS_QUOTES.test(v) ? `"${v.replaceAll('"', '""')}"` : v;
+}
 
 export class CsvSink {
   private readonly file: FileSink;
@@ -37,26 +42,33 @@ export class CsvSink {
   constructor(private readonly spec: TableSpec, path: string) {
     this.file = new FileSink(path);
     this.textColumns = spec.columns.map((c) => c.type === 'UTF8');
-    this.file.write(Buffer.from(stringify([], { ...OPTIONS, bom: true, header: true, columns: spec.columns.map((c) => c.name) }), 'utf8'));
+    this.file.write(Buffer.from(`\uFEFF${spec.columns.map((c) => csvField(c.name)).join(',')}\r\n`, 'utf8'));
   }
 
   append(rows: Cell[][]): void {
     if (rows.length === 0) return;
-    const records = rows.map((row, j) =>
-      row.map((v, i) => {
-        if (v === null) return null;
+    let out = '';
+    for (let j = 0; j < rows.length; j++) {
+      const row = rows[j]!;
+      for (let i = 0; i < row.length; i++) {
+        const v = row[i]!;
+        if (i > 0) out += ',';
+        if (v === null) continue;
         if (typeof v === 'string') {
           if (this.textColumns[i] && PANDAS_NA_STRINGS.has(v)) {
             throw new AmbiguousCsvValueError(`table ${this.spec.name}, row ${this.rows + j + 1}, column ${this.spec.columns[i]!.name}: the value "${v}" would read as missing in pandas`);
           }
-          return v;
+          out += csvField(v);
+        } else if (typeof v === 'number') {
+          // typedRow admits only finite numbers; String gives the shortest round-trip form.
+          out += String(v);
+        } else {
+          out += v ? 'true' : 'false';
         }
-        // typedRow admits only finite numbers; String gives the shortest round-trip form.
-        if (typeof v === 'number') return String(v);
-        return v ? 'true' : 'false';
-      }),
-    );
-    this.file.write(Buffer.from(stringify(records, OPTIONS), 'utf8'));
+      }
+      out += '\r\n';
+    }
+    this.file.write(Buffer.from(out, 'utf8'));
     this.rows += rows.length;
   }
 

@@ -15,7 +15,7 @@ import type { ColumnType, TableSpec } from './table-schema.js';
 import type { Cell } from './typed-row.js';
 
 /** Rows per row group: large enough for readers to scan fast, small enough to buffer. */
-export const ROW_GROUP_ROWS = 20_000;
+export const ROW_GROUP_ROWS = 10_000;
 
 const PHYSICAL: Record<ColumnType, { type: 'INT32' | 'INT64' | 'DOUBLE' | 'BOOLEAN' | 'BYTE_ARRAY'; converted_type?: 'UTF8' | 'DATE' }> = {
   INT32: { type: 'INT32' },

@@ -69,7 +69,7 @@ const PARTITIONED = ['paragraphs', 'mentions', 'indicators'];
  * Rows one table may hold buffered across its year partitions before all of them are written
  * out as row groups: sources in any year order keep memory bounded.
  */
-const PARTITION_BUFFER_ROWS = 50_000;
+const PARTITION_BUFFER_ROWS = 20_000;
 
 type TableWritten = DescriptorInput['tables'][number];
 

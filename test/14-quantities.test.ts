@@ -1,11 +1,16 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { catalog } from '../lib/catalog.js';
 import { newDoc } from '../lib/document.js';
 import { QuantityScanner } from '../lib/quantities.js';
 import { CLASSIFIERS } from '../pipeline/14-quantities.js';
 import { runStages } from '../pipeline/runner.js';
-import { sha256Hex } from './helpers.js';
+import { RAW, SEEDS, sha256Hex } from './helpers.js';
+import { mayConvert, toSimplified } from '../lib/script.js';
+import { projectRoot } from '../lib/paths.js';
+import * as OpenCC from 'opencc-js';
 
 const scanner = new QuantityScanner([...Object.keys(catalog().units), ...CLASSIFIERS, '年', '月', '日']);
 const read = (text: string) => scanner.scan(text).map((q) => [q.text, q.value ?? [q.valueLow, q.valueHigh], q.unit, q.qualifier]);
@@ -80,5 +85,28 @@ describe('mentions', () => {
       const large = Math.min(time(make(1_000_000)), time(make(1_000_000)));
       assert.ok(large / Math.max(small, 5) < 10, `${large.toFixed(0)} ms for 1M vs ${small.toFixed(0)} ms for 250k`);
     }
+  });
+});
+
+describe('reading traditional characters', () => {
+  test('text the shortcut passes by is text the converter leaves as it is (every line of the seeds and the national reports)', () => {
+    const convert = OpenCC.Converter({ from: 't', to: 'cn' });
+    const corpus = join(projectRoot, '..', 'shared', 'corpora', 'national-gwr', 'government_work_reports.jsonl');
+    const texts = [
+      ...SEEDS.map((f) => readFileSync(join(RAW, f), 'utf8')),
+      ...readFileSync(corpus, 'utf8').split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { content: string }).content),
+      '經濟增長 國內生產總值 億元 乾隆 一目瞭然 台灣',
+    ];
+    let skipped = 0;
+    let converted = 0;
+    for (const line of texts.flatMap((t) => t.split('\n'))) {
+      if (mayConvert(line)) converted++;
+      else {
+        skipped++;
+        assert.equal(convert(line), line);
+      }
+    }
+    assert.ok(skipped > 10_000 && converted > 0, `${skipped} skipped, ${converted} converted`);
+    assert.equal(toSimplified('經濟增長6.1%，一目瞭然'), '经济增长6.1%，一目了然');
   });
 });

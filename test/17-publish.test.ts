@@ -18,7 +18,10 @@ import { readParquet } from 'parquet-wasm';
 import { projectRoot } from '../lib/paths.js';
 import { tableSpec, tableSpecs, type ColumnType } from '../lib/table-schema.js';
 import { typedRow } from '../lib/typed-row.js';
-import { writeParquet } from '../lib/write-parquet.js';
+import { ParquetSink, writeParquet } from '../lib/write-parquet.js';
+import { CsvSink } from '../lib/write-csv.js';
+import { stringify } from 'csv-stringify/sync';
+import fc from 'fast-check';
 import { duckdb, freshBuild, PYTHON, tempDir } from './helpers.js';
 
 let outDir = '';
@@ -135,6 +138,72 @@ describe('hive-partitioned Parquet', () => {
     }
     const wrong = await db.all(`SELECT count(*)::INTEGER AS n FROM read_parquet('${latest}/paragraphs/*/*.parquet', hive_partitioning = true) p JOIN '${latest}/documents.parquet' d USING (doc_id) WHERE p.year::INTEGER <> d.year`);
     assert.equal(wrong[0]!['n'], 0);
+  });
+});
+
+describe('Parquet written in row groups as rows stream in', () => {
+  test('a table cut into many row groups reads back row for row, every type and null intact, in DuckDB and parquet-wasm', async () => {
+    const spec = tableSpec('documents');
+    // 23 documents, every third with nulls where the schema allows them; row groups of 5 rows.
+    const rows = Array.from({ length: 23 }, (_, i) => {
+      const gap = i % 3 === 0;
+      return {
+        key: `doc-${i}`, doc_id: `doc-${i}`, source_file: `f${i}.txt`, title: gap ? null : `第${i}号 政府工作报告 𠀀`, kind: 'government_work_report',
+        region: '全国', scope: 'national', date: gap ? null : `20${String(10 + i).padStart(2, '0')}-03-0${(i % 9) + 1}`, year: gap ? null : 2010 + i,
+        speaker: null, speaker_role: null, event: null, dateline: null, source_url: null, metadata_source: 'sidecar', encoding: 'utf-8',
+        raw_sha256: createHash('sha256').update(String(i)).digest('hex'), raw_bytes: 2_000_000_000 + i, file_chars: 1000 + i,
+        raw_start: 0, raw_end: 10 + i, text_chars: 900 + i, paragraph_count: i,
+      };
+    });
+    for (const r of rows) assert.ok(spec.validate(r), JSON.stringify(spec.validate.errors));
+    const path = join(tempDir('groups'), 'documents.parquet');
+    const sink = new ParquetSink(spec, path, 5);
+    // Appended in uneven batches, as documents arrive.
+    for (const [from, to] of [[0, 1], [1, 9], [9, 9], [9, 23]] as const) sink.append(rows.slice(from, to).map((r) => typedRow(spec, r)));
+    sink.close();
+    const groups = await db.all(`SELECT count(DISTINCT row_group_id)::INTEGER AS n FROM parquet_metadata('${path}')`);
+    assert.equal(groups[0]!['n'], 5);
+    const back = await db.all(`SELECT key, title, date::VARCHAR AS date, year, raw_bytes::VARCHAR AS raw_bytes, paragraph_count FROM '${path}'`);
+    assert.deepEqual(back, rows.map((r) => ({ key: r.key, title: r.title, date: r.date, year: r.year, raw_bytes: String(r.raw_bytes), paragraph_count: r.paragraph_count })));
+    const arrow = tableFromIPC(readParquet(readFileSync(path)).intoIPCStream());
+    assert.equal(arrow.numRows, 23);
+    assert.deepEqual(arrow.getChild('title')!.toArray(), rows.map((r) => r.title));
+  });
+
+  test('INT64 columns (no schema has one yet) hold integers beyond 32 bits', async () => {
+    const spec = { ...tableSpec('documents'), name: 'wide', columns: [{ name: 'n', type: 'INT64' as ColumnType, nullable: true, description: '' }] };
+    const path = join(tempDir('int64'), 'wide.parquet');
+    const values = [5_000_000_000, null, -(2 ** 53) + 1, 7];
+    const sink = new ParquetSink(spec, path, 3);
+    sink.append(values.map((n) => typedRow(spec, { n })));
+    sink.close();
+    const back = await db.all(`SELECT n::VARCHAR AS n FROM '${path}'`);
+    assert.deepEqual(back.map((r) => r['n']), values.map((v) => (v === null ? null : String(v))));
+  });
+});
+
+describe('CSV fields', () => {
+  test('are written byte for byte as csv-stringify writes them with the options the release used to give it', () => {
+    const spec = tableSpec('warnings');
+    const dir = tempDir('csvprop');
+    const piece = fc.constantFrom('"', ',', '\r', '\n', '\r\n', ' ', '\t', '\u3000', '\uFEFF', '增长6%', 'a', '𠀀', "'", '=', ';');
+    const cell = fc.oneof(fc.constant(null), fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean(), fc.array(piece, { minLength: 1, maxLength: 8 }).map((a) => a.join('')), fc.string({ minLength: 1, maxLength: 10 }));
+    const rowsArb = fc.array(fc.array(cell, { minLength: spec.columns.length, maxLength: spec.columns.length }), { minLength: 1, maxLength: 5 });
+    let n = 0;
+    fc.assert(
+      fc.property(rowsArb, (rows) => {
+        const cells = rows.map((r) => r.map((v) => (typeof v === 'string' && ['', 'NA', 'null', 'nan', 'None', 'NULL', 'NaN', 'n/a', 'N/A', 'na'].includes(v.trim()) ? `x${v}` : v)));
+        const path = join(dir, `t${n++}.csv`);
+        const sink = new CsvSink({ ...spec, columns: spec.columns.map((c) => ({ ...c, type: 'UTF8' as ColumnType })) }, path);
+        sink.append(cells);
+        sink.close();
+        const expected = stringify(cells.map((r) => r.map((v) => (v === null ? null : typeof v === 'number' ? String(v) : typeof v === 'boolean' ? (v ? 'true' : 'false') : v))), {
+          bom: true, header: true, columns: spec.columns.map((c) => c.name), record_delimiter: 'windows', quoted_match: [/[\r\n]/u, /^\s|\s$/u],
+        });
+        assert.equal(readFileSync(path, 'utf8'), expected);
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 
