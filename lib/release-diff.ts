@@ -1,10 +1,15 @@
 /**
  * What changed between two releases, row by row, by each table's stable key. Tables are compared
  * as their CSV files read back (cells as written), so the comparison sees exactly what users get.
+ *
+ * Neither release is held whole: each table's two CSV files are split by a hash of the key into
+ * buckets on disk, small enough to compare in memory one pair at a time. The changes come out
+ * sorted by key, so the result is the same whatever the number of buckets.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { createReadStream, closeSync, existsSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'csv-parse/sync';
+import { parse } from 'csv-parse';
+import { readLines } from './jsonl.js';
 
 export interface RowChange {
   table: string;
@@ -15,41 +20,88 @@ export interface RowChange {
   new: Record<string, string> | null;
 }
 
-export type TableRows = Map<string, Record<string, string>>;
-
-/** Rows of one CSV (with BOM) by their `key` column. */
-export function rowsByKey(csv: string | Buffer): TableRows {
-  const records = parse(csv, { bom: true, columns: true, skip_empty_lines: true }) as Array<Record<string, string>>;
-  return new Map(records.map((r) => [r['key']!, r]));
+export interface ReleaseDiff {
+  changes: RowChange[];
+  /** Rows of each table in the earlier release. */
+  rowsBefore: Map<string, number>;
 }
 
-export function readRelease(dir: string, tables: string[]): Map<string, TableRows> {
-  const out = new Map<string, TableRows>();
-  for (const t of tables) {
-    const file = join(dir, `${t}.csv`);
-    if (existsSync(file)) out.set(t, rowsByKey(readFileSync(file)));
-  }
-  return out;
+/** CSV bytes (both releases together) per bucket: what one comparison holds in memory, roughly. */
+export const BUCKET_BYTES = 32 << 20;
+
+/** FNV-1a over UTF-16 units: a cheap, stable spread of keys over buckets. */
+function bucketOf(key: string, buckets: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  return (h >>> 0) % buckets;
 }
 
-export function diffTables(before: Map<string, TableRows>, after: Map<string, TableRows>, tables: string[]): RowChange[] {
-  const changes: RowChange[] = [];
-  for (const table of tables) {
-    const a = before.get(table) ?? new Map<string, Record<string, string>>();
-    const b = after.get(table) ?? new Map<string, Record<string, string>>();
-    for (const [key, row] of b) {
-      const old = a.get(key);
-      if (!old) changes.push({ table, rowKey: key, change: 'added', columns: [], old: null, new: row });
-      else {
-        const columns = Object.keys(row).filter((c) => row[c] !== old[c]);
-        if (columns.length) {
-          changes.push({ table, rowKey: key, change: 'changed', columns, old: pick(old, columns), new: pick(row, columns) });
+/** Split one CSV into bucket files of JSON lines; returns its row count. */
+async function split(csv: string, prefix: string, buckets: number): Promise<number> {
+  const fds = Array.from({ length: buckets }, (_, b) => openSync(`${prefix}.${b}`, 'w'));
+  const pending: string[] = Array.from({ length: buckets }, () => '');
+  let rows = 0;
+  try {
+    if (existsSync(csv)) {
+      for await (const record of createReadStream(csv).pipe(parse({ bom: true, columns: true, skip_empty_lines: true })) as AsyncIterable<Record<string, string>>) {
+        const b = bucketOf(record['key']!, buckets);
+        pending[b] += JSON.stringify(record) + '\n';
+        if (pending[b]!.length > 1 << 16) {
+          writeSync(fds[b]!, pending[b]!);
+          pending[b] = '';
         }
+        rows++;
       }
     }
-    for (const [key, row] of a) if (!b.has(key)) changes.push({ table, rowKey: key, change: 'removed', columns: [], old: row, new: null });
+    pending.forEach((text, b) => text && writeSync(fds[b]!, text));
+  } finally {
+    for (const fd of fds) closeSync(fd);
   }
-  return changes;
+  return rows;
+}
+
+function* records(path: string): Generator<Record<string, string>> {
+  for (const line of readLines(path)) if (line) yield JSON.parse(line) as Record<string, string>;
+}
+
+/** Compare `tables` of two release folders; `bucketBytes` is for tests that force many buckets. */
+export async function diffReleases(beforeDir: string, afterDir: string, tables: string[], scratchParent: string, bucketBytes = BUCKET_BYTES): Promise<ReleaseDiff> {
+  const scratch = mkdtempSync(join(scratchParent, '.diff-'));
+  const changes: RowChange[] = [];
+  const rowsBefore = new Map<string, number>();
+  try {
+    for (const table of tables) {
+      const a = join(beforeDir, `${table}.csv`);
+      const b = join(afterDir, `${table}.csv`);
+      const size = (f: string) => (existsSync(f) ? statSync(f).size : 0);
+      const buckets = Math.max(1, Math.ceil((size(a) + size(b)) / bucketBytes));
+      rowsBefore.set(table, await split(a, join(scratch, `${table}.before`), buckets));
+      await split(b, join(scratch, `${table}.after`), buckets);
+      const found: RowChange[] = [];
+      for (let i = 0; i < buckets; i++) {
+        const old = new Map<string, Record<string, string>>();
+        for (const r of records(join(scratch, `${table}.before.${i}`))) old.set(r['key']!, r);
+        for (const row of records(join(scratch, `${table}.after.${i}`))) {
+          const key = row['key']!;
+          const was = old.get(key);
+          if (!was) found.push({ table, rowKey: key, change: 'added', columns: [], old: null, new: row });
+          else {
+            old.delete(key);
+            const columns = Object.keys(row).filter((c) => row[c] !== was[c]);
+            if (columns.length) found.push({ table, rowKey: key, change: 'changed', columns, old: pick(was, columns), new: pick(row, columns) });
+          }
+        }
+        for (const [key, row] of old) found.push({ table, rowKey: key, change: 'removed', columns: [], old: row, new: null });
+        rmSync(join(scratch, `${table}.before.${i}`));
+        rmSync(join(scratch, `${table}.after.${i}`));
+      }
+      found.sort((x, y) => (x.rowKey < y.rowKey ? -1 : x.rowKey > y.rowKey ? 1 : 0));
+      changes.push(...found);
+    }
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  return { changes, rowsBefore };
 }
 
 function pick(row: Record<string, string>, columns: string[]): Record<string, string> {

@@ -22,7 +22,7 @@ import type { PublishedDoc } from '../lib/cache.js';
 import { descriptor, type DescriptorInput } from '../lib/datapackage.js';
 import { PipelineError } from '../lib/errors.js';
 import { projectRoot } from '../lib/paths.js';
-import { changelog, diffTables, readRelease } from '../lib/release-diff.js';
+import { changelog, diffReleases } from '../lib/release-diff.js';
 import { tableSpecs, type TableSpec } from '../lib/table-schema.js';
 import { typedRow } from '../lib/typed-row.js';
 import { validateRows } from '../lib/validate-rows.js';
@@ -233,10 +233,10 @@ export class ReleaseWriter {
       const names = [...this.tables.keys()];
       // Against the previous release, both read back from their CSV files as users read them; a
       // first release has no previous one, so nothing to compare and an empty changes table.
-      const previousRows = previousDir ? readRelease(previousDir, names) : null;
-      const changes = previousRows ? diffTables(previousRows, readRelease(staging, names), names) : [];
-      if (previousRows) {
-        const before = previousRows.get('indicators')?.size ?? 0;
+      const diff = previousDir ? await diffReleases(previousDir, staging, names, options.outDir) : null;
+      const changes = diff?.changes ?? [];
+      if (diff) {
+        const before = diff.rowsBefore.get('indicators') ?? 0;
         const dropped = changes.filter((c) => c.table === 'indicators' && c.change === 'removed').length;
         if (before > 0 && dropped / before > options.maxDrop && !options.allowDrop) {
           throw new PipelineError(

@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import { build } from '../pipeline/runner.js';
+import { diffReleases } from '../lib/release-diff.js';
+import { tableSpecs } from '../lib/table-schema.js';
 import { RAW, rawFolder, runCli, tempDir } from './helpers.js';
 
 const A = '002_340e75cad1499542.txt';
@@ -64,6 +66,12 @@ describe('versions and rebuilds', () => {
     const r = runCli(['diff', before, after]);
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /\| indicators \| 1 \| 1 \| 1 \|/u);
+    // Split into hundreds of buckets on disk, the comparison finds exactly the same changes.
+    const names = tableSpecs().map((t) => t.name).filter((t) => t !== 'changes');
+    const whole = await diffReleases(before, after, names, tempDir('diff'));
+    const split = await diffReleases(before, after, names, tempDir('diff'), 2_000);
+    assert.deepEqual(split, whole);
+    assert.equal(whole.changes.length, changes.length);
   });
 
   test('a rebuild that drops more than the set share of indicator rows fails unless allowed', async () => {
