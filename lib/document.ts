@@ -7,6 +7,7 @@
  * - `raw` offsets (`rawStart`, `rawEnd`, the published `raw_start`/`raw_end`) count bytes of
  *   the raw file as stored in `raw/`, so they address the source whatever its encoding.
  */
+import type { Cell } from './typed-row.js';
 import type { OffsetMap } from './offset-map.js';
 import type { Qualifier, Quantity } from './quantities.js';
 
@@ -148,11 +149,15 @@ export interface Doc {
   paragraphs: Paragraph[] | null;
   /** Facts one stage leaves for a later one (like vfile's `data`), e.g. which lines were headings. */
   data: DocData;
-  /** Rows this document contributes to each published table, by table name. */
-  rows: Record<string, TableRow[]> | null;
+  /**
+   * Rows this document contributes to each published table, by table name: checked against the
+   * table's schema and typed in its column order (lib/typed-row), the form the writers take. Arrays
+   * rather than objects, so handing a document to another thread does not copy every column name.
+   */
+  rows: Record<string, Cell[][]> | null;
 }
 
-/** A row of a published table, with where in the raw file it came from (for error messages). */
+/** A row of a published table before typing, with where in the raw file it came from (for error messages). */
 export interface TableRow {
   values: Record<string, unknown>;
   rawStart: number;

@@ -30,5 +30,13 @@ function typed(t: ColumnType, v: unknown, where: () => string): Cell {
 }
 
 export function typedRow(spec: TableSpec, values: Record<string, unknown>): Cell[] {
-  return spec.columns.map((c) => typed(c.type, values[c.name], () => `${spec.name} row ${String(values['key'])} column ${c.name}`));
+  const cols = spec.columns;
+  const out: Cell[] = new Array(cols.length);
+  let column = '';
+  const where = () => `${spec.name} row ${String(values['key'])} column ${column}`;
+  for (let i = 0; i < cols.length; i++) {
+    column = cols[i]!.name;
+    out[i] = typed(cols[i]!.type, values[column], where);
+  }
+  return out;
 }

@@ -16,6 +16,7 @@ import { withEdits } from '../lib/edits.js';
 
 import { message } from '../lib/messages.js';
 import { rawRange, type Edit } from '../lib/offset-map.js';
+import { doubledFragments } from '../lib/doubled.js';
 
 const ROLE = '(?:书记|副?省长|代省长|副?市长|副?县长|区长|主席|总理|部长|主任|记者|通讯员|特约评论员|评论员)';
 const BYLINE = new RegExp(`^(?<role>[\\p{Script=Han}]{0,12}?${ROLE})?(?<name>\\p{Script=Han}{2,4})$`, 'u');
@@ -28,7 +29,7 @@ const LINKS = /^(?:https?:\/\/\S+\s*)+$/u;
 // Web page furniture around an article: breadcrumbs, share and print bars, paging, source lines.
 const WEB_CHROME = /^(?:首页\s*[>＞»]|当前位置[:：]|您的位置[:：]|分享到[:：]?|(?:【[^】\n]{1,8}】\s*){2,}$|(?:\[?(?:上一篇|下一篇)\]?[:：]?)|字号[:：]|扫一扫|返回顶部|打印本页|关闭窗口|来源[:：]\S{1,20}$|(?:发布时间|发布日期)[:：])/u;
 const CREDIT_INLINE = /[（(](?:责任编辑|编辑)[:：][^）)\n]{1,20}[）)]$/gu;
-const DUPLICATE = /(\p{Script=Han}{4,12})\1/gu;
+
 const DOUBLED_PUNCT = /([，。、；！？])\1+/gu;
 
 const squash = (s: string | null) => (s ?? '').replace(/\s+/gu, '');
@@ -128,7 +129,7 @@ export const debris: Stage = {
       }
       for (const m of line.text.matchAll(CREDIT_INLINE)) inline.push({ start: line.start + m.index, end: line.start + m.index + m[0].length, text: '', reason: 'layout/credit' });
       for (const m of line.text.matchAll(PAGE_MARKER)) inline.push({ start: line.start + m.index, end: line.start + m.index + m[0].length, text: '', reason: 'layout/page-marker' });
-      for (const m of line.text.matchAll(DUPLICATE)) {
+      for (const m of doubledFragments(line.text)) {
         const s = line.start + m.index + m[1]!.length;
         inline.push({ start: s, end: s + m[1]!.length, text: '', reason: 'debris/duplicated-fragment' });
       }

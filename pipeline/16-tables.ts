@@ -11,6 +11,8 @@ import { codePointLength } from '../lib/chars.js';
 import { catalog } from '../lib/catalog.js';
 import { rawRange } from '../lib/offset-map.js';
 import { validateRows } from '../lib/validate-rows.js';
+import { tableSpec } from '../lib/table-schema.js';
+import { typedRow, type Cell } from '../lib/typed-row.js';
 
 // One-shot hashing: a Hash object per row cost more than the hashing itself.
 const hash = (...parts: Array<string | number | null>) => digest('sha256', parts.map((p) => String(p)).join('\u0000'), 'hex').slice(0, 12);
@@ -104,8 +106,13 @@ export const tables: Stage = {
         section: v.section, paragraph: v.paragraph, sentence: v.sentence, raw_start: v.rawStart, raw_end: v.rawEnd, source_file: doc.file, note: v.note,
       },
     }));
-    const rows = { documents: [documentRow], paragraphs: paragraphRows, corrections: correctionRows, warnings: warningRows, mentions: mentionRows, indicators: indicatorRows };
-    for (const [table, tableRows] of Object.entries(rows)) validateRows(table, tableRows, { file: doc.file, lines: ctx.lines, docId: meta.id });
+    const made = { documents: [documentRow], paragraphs: paragraphRows, corrections: correctionRows, warnings: warningRows, mentions: mentionRows, indicators: indicatorRows };
+    const rows: Record<string, Cell[][]> = {};
+    for (const [table, tableRows] of Object.entries(made)) {
+      validateRows(table, tableRows, { file: doc.file, lines: ctx.lines, docId: meta.id });
+      const spec = tableSpec(table);
+      rows[table] = tableRows.map((r) => typedRow(spec, r.values));
+    }
     return withStage(doc, this, { rows });
   },
 };

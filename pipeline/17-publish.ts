@@ -24,7 +24,7 @@ import { PipelineError } from '../lib/errors.js';
 import { projectRoot } from '../lib/paths.js';
 import { changelog, diffReleases } from '../lib/release-diff.js';
 import { tableSpecs, type TableSpec } from '../lib/table-schema.js';
-import { typedRow } from '../lib/typed-row.js';
+import { typedRow, type Cell } from '../lib/typed-row.js';
 import { validateRows } from '../lib/validate-rows.js';
 import type { Written } from '../lib/file-sink.js';
 import { CsvSink } from '../lib/write-csv.js';
@@ -85,7 +85,7 @@ class TableFiles {
     this.parts = PARTITIONED.includes(spec.name) ? new Map() : null;
   }
 
-  append(rows: ReturnType<typeof typedRow>[], year: number | null): void {
+  append(rows: Cell[][], year: number | null): void {
     this.csv.append(rows);
     this.parquet.append(rows);
     if (!this.parts || rows.length === 0) return;
@@ -170,7 +170,7 @@ export class ReleaseWriter {
     try {
       for (const [name, files] of this.tables) {
         const tableRows = rows[name];
-        if (tableRows?.length) files.append(tableRows.map((r) => typedRow(files.spec, r.values)), year);
+        if (tableRows?.length) files.append(tableRows, year);
       }
     } catch (err) {
       throw diskFull(err, this.options.outDir);
