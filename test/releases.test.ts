@@ -149,8 +149,9 @@ describe('incremental builds', () => {
     assert.equal(r.unchanged, true, 'the rebuilt data equals the release');
     // An entry whose payload was altered but still parses is caught by its checksum.
     const parsed = JSON.parse(readFileSync(join(dir, entry), 'utf8')) as { sha256: string; payload: string };
-    assert.ok(parsed.payload.includes('"rawStart":0'));
-    writeFileSync(join(dir, entry), JSON.stringify({ ...parsed, payload: parsed.payload.replace('"rawStart":0', '"rawStart":1') }));
+    const altered = parsed.payload.replace(/"rawSha256":"([0-9a-f])/u, (_, c: string) => `"rawSha256":"${c === '0' ? '1' : '0'}`);
+    assert.notEqual(altered, parsed.payload);
+    writeFileSync(join(dir, entry), JSON.stringify({ ...parsed, payload: altered }));
     const r2 = await build({ rawDir: raw, outDir: out, releaseDate: '2026.11.21' });
     assert.ok(r2.messages.some((m) => m.rule === 'cache/corrupt'));
     assert.equal(r2.unchanged, true);
