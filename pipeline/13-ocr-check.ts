@@ -12,7 +12,8 @@ import { rawRange } from '../lib/offset-map.js';
 const CHECKS: Array<{ rule: string; re: RegExp; reason: string }> = [
   { rule: 'ocr/tripled-character', re: /(\p{Script=Han})\1\1+/gu, reason: 'a character three or more times in a row' },
   { rule: 'ocr/doubled-word', re: /(\p{Script=Han}{2})\1/gu, reason: 'a two-character word twice in a row' },
-  { rule: 'ocr/implausible-character', re: /[\uFFFD\p{Co}\p{Cn}\p{Cc}]/gu, reason: 'a character that does not belong in clean text' },
+  // \p{Cc} without the line feed, which ends every paragraph: no match per line to throw away.
+  { rule: 'ocr/implausible-character', re: /[\uFFFD\p{Co}\p{Cn}\0-\x09\x0B-\x1F\x7F-\x9F]/gu, reason: 'a character that does not belong in clean text' },
 ];
 
 export const ocrCheck: Stage = {
@@ -24,7 +25,6 @@ export const ocrCheck: Stage = {
     // gives exact raw positions.
     for (const check of CHECKS) {
       for (const m of doc.text.matchAll(check.re)) {
-        if (check.rule === 'ocr/implausible-character' && m[0] === '\n') continue;
         const [rawStart, rawEnd] = rawRange(doc.map, m.index, m.index + m[0].length, doc.raw.length);
         messages.push(message(doc, ctx, { severity: 'warning', stage: this.name, rule: check.rule, reason: check.reason, rawStart, rawEnd, found: m[0] }));
       }
