@@ -23,16 +23,21 @@ export function getScanner(): QuantityScanner {
   return scanner;
 }
 
+const OPENING_QUOTES = new Set(['“', '"', '「', '『']);
+const CLOSING_OR_PLUS = new Set(['”', '"', '」', '』', '+', '＋', '-']);
+const LETTER_OR_PLUS = /[A-Za-z+＋]/u;
+
 function classify(q: Quantity, text: string): MentionClass {
   if (q.problem) return 'other';
-  const before = text.slice(Math.max(0, q.start - 1), q.start);
-  const after = text.slice(q.end, q.end + 1);
+  const before = q.start > 0 ? text[q.start - 1]! : '';
+  const after = q.end < text.length ? text[q.end]! : '';
   if (before === '第') return 'ordinal';
   if (q.unit === '年' && q.value !== null && q.value >= 1900 && q.value <= 2100 && Number.isInteger(q.value) && q.numeral === 'arabic') return 'date';
   if ((q.unit === '月' && q.value !== null && q.value <= 12) || (q.unit === '日' && q.value !== null && q.value <= 31)) return 'date';
-  if (/[“"「『]/u.test(before) && /[”"」』+＋\-]/u.test(after)) return 'name_or_code';
+  if (OPENING_QUOTES.has(before) && CLOSING_OR_PLUS.has(after)) return 'name_or_code';
   // PM2.5, 1+N: digits glued to letters or to a plus sign are part of a name.
-  if ((/^\d/u.test(q.text) && /[A-Za-z+＋]/u.test(before)) || /^[+＋]/u.test(after)) return 'name_or_code';
+  const digitFirst = q.text.charCodeAt(0) >= 0x30 && q.text.charCodeAt(0) <= 0x39;
+  if ((digitFirst && LETTER_OR_PLUS.test(before)) || after === '+' || after === '＋') return 'name_or_code';
   const std = standardUnit(q.unit);
   if (q.unit !== null && (CLASSIFIERS.some((c) => q.unit!.endsWith(c)) || std?.std === 'count' || std?.std === 'household' || std?.std === 'enterprise')) return 'count';
   return 'other';
@@ -50,11 +55,17 @@ export const quantities: Stage = {
       const readable = toSimplified(p.text);
       readableTexts[p.ordinal - 1] = readable;
       for (const found of getScanner().scan(readable)) {
-        const text = p.text.slice(found.start, found.end);
-        const unitAt = found.unit === null ? -1 : found.text.lastIndexOf(found.unit);
+        // Reported as written: the same offsets in the paragraph as it stands.
+        const written = readable === p.text;
+        const text = written ? found.text : p.text.slice(found.start, found.end);
+        const unitAt = found.unit === null || written ? -1 : found.text.lastIndexOf(found.unit);
         const unit = unitAt < 0 ? found.unit : text.slice(unitAt, unitAt + found.unit!.length);
-        const q = { ...found, text, unit };
-        const mention: Mention = { ...q, paragraph: p.ordinal, textStart: p.textStart, cls: classify(found, readable), label: null, indicatorId: null };
+        const mention: Mention = {
+          start: found.start, end: found.end, text, value: found.value, valueLow: found.valueLow, valueHigh: found.valueHigh, unit,
+          qualifier: found.qualifier, numeral: found.numeral, problem: found.problem,
+          paragraph: p.ordinal, textStart: p.textStart, cls: classify(found, readable), label: null, indicatorId: null,
+        };
+        const q = mention;
         mentions.push(mention);
         if (q.problem) {
           const [rawStart, rawEnd] = rawRange(doc.map, p.textStart + q.start, p.textStart + q.end, doc.raw.length);
