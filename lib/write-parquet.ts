@@ -38,8 +38,9 @@ class FlushingWriter extends ByteWriter {
   flush(): void {
     this.file.write(new Uint8Array(this.buffer, 0, this.index).slice());
     this.index = 0;
-    // A large row group grew the buffer; an idle sink should not keep it.
-    if (this.buffer.byteLength > 1 << 22) {
+    // A row group grew the buffer; a sink waiting for its next rows (a year partition may wait
+    // for the rest of the build) should not keep it.
+    if (this.buffer.byteLength > 1 << 16) {
       this.buffer = new ArrayBuffer(1 << 16);
       this.view = new DataView(this.buffer);
     }
