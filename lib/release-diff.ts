@@ -36,12 +36,16 @@ function bucketOf(key: string, buckets: number): number {
   return (h >>> 0) % buckets;
 }
 
+/** At most this many buckets (each an open file while a CSV is split): larger tables get larger buckets. */
+const MAX_BUCKETS = 256;
+
 /** Split one CSV into bucket files of JSON lines; returns its row count. */
 async function split(csv: string, prefix: string, buckets: number): Promise<number> {
-  const fds = Array.from({ length: buckets }, (_, b) => openSync(`${prefix}.${b}`, 'w'));
+  const fds: number[] = [];
   const pending: string[] = Array.from({ length: buckets }, () => '');
   let rows = 0;
   try {
+    for (let b = 0; b < buckets; b++) fds.push(openSync(`${prefix}.${b}`, 'w'));
     if (existsSync(csv)) {
       for await (const record of createReadStream(csv).pipe(parse({ bom: true, columns: true, skip_empty_lines: true })) as AsyncIterable<Record<string, string>>) {
         const b = bucketOf(record['key']!, buckets);
@@ -74,7 +78,7 @@ export async function diffReleases(beforeDir: string, afterDir: string, tables: 
       const a = join(beforeDir, `${table}.csv`);
       const b = join(afterDir, `${table}.csv`);
       const size = (f: string) => (existsSync(f) ? statSync(f).size : 0);
-      const buckets = Math.max(1, Math.ceil((size(a) + size(b)) / bucketBytes));
+      const buckets = Math.min(MAX_BUCKETS, Math.max(1, Math.ceil((size(a) + size(b)) / bucketBytes)));
       rowsBefore.set(table, await split(a, join(scratch, `${table}.before`), buckets));
       await split(b, join(scratch, `${table}.after`), buckets);
       const found: RowChange[] = [];

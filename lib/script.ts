@@ -12,16 +12,19 @@ let changing: { bmp: Uint8Array; astral: Set<number> } | null = null;
 /**
  * Whether a conversion could change `text`: only if it holds a character of a dictionary key that
  * differs from the value at the same place (every character of a key whose value has another
- * length). Text without one (nearly all of a simplified-character corpus) converts to itself, so
- * it is returned as it is without walking the converter's trie, which would take most of this
- * function's time. A table lookup per unit, because a regex class of these 2,000-odd characters
- * scans text twenty times slower than a small one.
+ * length), in any dictionary of the converter's chain (OpenCC's t2s: a normalization of CJK
+ * compatibility ideographs, then the traditional-to-simplified tables). Text without one (nearly
+ * all of a simplified-character corpus) converts to itself, so it is returned as it is without
+ * walking the converter's tries, which would take most of this function's time. A table lookup
+ * per unit, because a regex class of these 3,000-odd characters scans text twenty times slower
+ * than a small one.
  */
 export function mayConvert(text: string): boolean {
   changing ??= (() => {
     const bmp = new Uint8Array(0x10000);
     const astral = new Set<number>();
-    for (const dict of (OpenCC.Locale.to.cn as unknown as string[][]).flat()) {
+    const config = (OpenCC.Locale as unknown as { configs: Record<string, { normalizationChain?: string[][]; conversionChain: string[][] }> }).configs['t2s']!;
+    for (const dict of [...(config.normalizationChain ?? []), ...config.conversionChain].flat()) {
       for (const entry of dict.split('|')) {
         const [key = '', value = ''] = entry.split(' ');
         const k = [...key];

@@ -16,7 +16,7 @@
  * are ordered by document.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, lstatSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PublishedDoc } from '../lib/cache.js';
 import { descriptor, type DescriptorInput } from '../lib/datapackage.js';
@@ -70,6 +70,8 @@ const PARTITIONED = ['paragraphs', 'mentions', 'indicators'];
  * out as row groups: sources in any year order keep memory bounded.
  */
 const PARTITION_BUFFER_ROWS = 20_000;
+/** Rows appended at a time when publish makes a table itself (changes): no one giant string. */
+const CHUNK_ROWS = 10_000;
 
 type TableWritten = DescriptorInput['tables'][number];
 
@@ -81,7 +83,12 @@ class TableFiles {
 
   constructor(readonly spec: TableSpec, private readonly dir: string) {
     this.csv = new CsvSink(spec, join(dir, `${spec.name}.csv`));
-    this.parquet = new ParquetSink(spec, join(dir, `${spec.name}.parquet`));
+    try {
+      this.parquet = new ParquetSink(spec, join(dir, `${spec.name}.parquet`));
+    } catch (err) {
+      this.csv.discard();
+      throw err;
+    }
     this.parts = PARTITIONED.includes(spec.name) ? new Map() : null;
   }
 
@@ -97,9 +104,16 @@ class TableFiles {
       this.parts.set(part, sink);
     }
     sink.append(rows);
+    // Over the budget, the fullest partitions write a row group first: the others keep
+    // gathering rows, so no year file fills up with tiny row groups.
     let buffered = 0;
     for (const s of this.parts.values()) buffered += s.buffered;
-    if (buffered > PARTITION_BUFFER_ROWS) for (const s of this.parts.values()) s.flush();
+    while (buffered > PARTITION_BUFFER_ROWS) {
+      let fullest: ParquetSink | null = null;
+      for (const s of this.parts.values()) if (!fullest || s.buffered > fullest.buffered) fullest = s;
+      buffered -= fullest!.buffered;
+      fullest!.flush();
+    }
   }
 
   partPath(part: string): string {
@@ -130,6 +144,10 @@ export class ReleaseWriter {
 
   static open(options: PublishOptions): ReleaseWriter {
     mkdirSync(join(options.outDir, 'releases'), { recursive: true });
+    // The caller holds the build lock, so these are left by a build that was killed: remove them.
+    for (const name of readdirSync(options.outDir)) {
+      if (/^\.(?:staging|diff|latest)-/u.test(name)) rmSync(join(options.outDir, name), { recursive: true, force: true });
+    }
     const staging = join(options.outDir, `.staging-${process.pid}-${randomBytes(4).toString('hex')}`);
     mkdirSync(staging);
     const release = new ReleaseWriter(options, staging);
@@ -150,10 +168,10 @@ export class ReleaseWriter {
   add(doc: PublishedDoc): void {
     const id = doc.meta?.id ?? '';
     const other = this.owners.get(id);
-    if (other !== undefined && other !== doc.file) {
+    if (other !== undefined) {
       throw new PipelineError(
         { file: doc.file, field: 'documents.id' },
-        `claims the document id "${id}", which ${other} already claims`,
+        other === doc.file ? `declares the document id "${id}" twice` : `claims the document id "${id}", which ${other} already claims`,
         'Document ids must be unique across the raw folder: change one of them in its sidecar (or rename the file, for a source without one).',
       );
     }
@@ -163,8 +181,13 @@ export class ReleaseWriter {
     if (last?.file === doc.file) last.title += ` / ${title}`;
     else this.sources.push({ file: doc.file, sha256: doc.rawSha256, title });
     const rows = doc.rows ?? {};
-    for (const table of Object.keys(rows)) {
-      if (!this.tables.has(table)) throw new Error(`stage output names table ${table}, which has no schema in schemas/tables/`);
+    for (const [table, tableRows] of Object.entries(rows)) {
+      const files = this.tables.get(table);
+      if (!files) throw new Error(`stage output names table ${table}, which has no schema in schemas/tables/`);
+      // Rows are positional: a row made for another version of the schema must not be published.
+      if (tableRows.some((r) => r.length !== files.spec.columns.length)) {
+        throw new PipelineError({ file: doc.file, field: table }, `has rows of table ${table} that do not have the schema's ${files.spec.columns.length} columns`, 'Rows made by another version of the code cannot be published: build again (and build every shard with the same commit as the merge).');
+      }
     }
     const year = doc.meta?.year ?? null;
     try {
@@ -256,7 +279,10 @@ export class ReleaseWriter {
       }));
       validateRows(CHANGES, changeRows, { file: 'out/latest' });
       const changeFiles = new TableFiles(changeSpec, staging);
-      changeFiles.append(changeRows.map((r) => typedRow(changeSpec, r.values)), null);
+      this.tables.set(CHANGES, changeFiles);
+      for (let i = 0; i < changeRows.length; i += CHUNK_ROWS) {
+        changeFiles.append(changeRows.slice(i, i + CHUNK_ROWS).map((r) => typedRow(changeSpec, r.values)), null);
+      }
       record(changeSpec, changeRows.length, changeFiles.csv.close(), changeFiles.parquet.close());
       const changelogText = changelog(version, previous?.version ?? null, changes, names, Object.fromEntries(written.map((w) => [w.spec.name, w.rows])));
       writeFileSync(join(staging, 'CHANGELOG.md'), changelogText);

@@ -7,7 +7,7 @@
  * pure, so order of completion never shows in the output.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import PQueue from 'p-queue';
@@ -284,7 +284,10 @@ export interface ShardManifest {
 export async function buildShard(options: BuildOptions, index: number, count: number): Promise<ShardManifest> {
   const sources = listSources(options.rawDir).filter((s) => shardOf(s.file, count) === index);
   mkdirSync(options.outDir, { recursive: true });
-  const fd = openSync(join(options.outDir, 'docs.jsonl'), 'w');
+  // A folder holds a shard only once shard.json is written, last; a failed run leaves none.
+  rmSync(join(options.outDir, 'shard.json'), { force: true });
+  const docsPath = join(options.outDir, 'docs.jsonl');
+  const fd = openSync(`${docsPath}.tmp`, 'w');
   try {
     await processSources({ ...options, cache: false }, sources, (docs) => {
       for (const d of docs) writeSync(fd, JSON.stringify(published(d)) + '\n');
@@ -292,6 +295,7 @@ export async function buildShard(options: BuildOptions, index: number, count: nu
   } finally {
     closeSync(fd);
   }
+  renameSync(`${docsPath}.tmp`, docsPath);
   const manifest: ShardManifest = { index, count, code: codeFingerprint(), files: sources.map((s) => s.file) };
   writeFileSync(join(options.outDir, 'shard.json'), JSON.stringify(manifest, null, 2) + '\n');
   return manifest;
@@ -309,8 +313,8 @@ export async function mergeShards(options: BuildOptions, shardDirs: string[]): P
   if (shards.some((s) => s.manifest.count !== count) || indexes.join(',') !== Array.from({ length: count }, (_, i) => i + 1).join(',')) {
     throw new PipelineError({ file: shardDirs.join(', ') }, `do not form one complete set of shards (got ${indexes.join(', ')} of ${count})`, 'Pass every shard 1..N of the same run, once each.');
   }
-  if (shards.some((s) => s.manifest.code !== shards[0]!.manifest.code)) {
-    throw new PipelineError({ file: shardDirs.join(', ') }, 'were made by different versions of the code', 'Build every shard with the same commit.');
+  if (shards.some((s) => s.manifest.code !== codeFingerprint())) {
+    throw new PipelineError({ file: shardDirs.join(', ') }, 'were made by a different version of the code than this merge', 'Build every shard and merge them with the same commit.');
   }
   const lock = acquireLock(options.outDir);
   try {
@@ -319,19 +323,31 @@ export async function mergeShards(options: BuildOptions, shardDirs: string[]): P
     return await publishStream(options, async (emit) => {
       const heads = shards.map((s) => {
         const lines = readLines(join(s.dir, 'docs.jsonl'));
-        return { lines, doc: nextDoc(lines) };
+        return { shard: s, lines, seen: new Set<string>(), doc: nextDoc(lines) };
       });
-      for (;;) {
-        let best: (typeof heads)[number] | null = null;
-        for (const h of heads) if (h.doc && (!best || h.doc.file < best.doc!.file)) best = h;
-        if (!best) break;
-        const file = best.doc!.file;
-        const docs: PublishedDoc[] = [];
-        while (best.doc && best.doc.file === file) {
-          docs.push(best.doc);
-          best.doc = nextDoc(best.lines);
+      try {
+        for (;;) {
+          let best: (typeof heads)[number] | null = null;
+          for (const h of heads) if (h.doc && (!best || h.doc.file < best.doc!.file)) best = h;
+          if (!best) break;
+          const file = best.doc!.file;
+          best.seen.add(file);
+          const docs: PublishedDoc[] = [];
+          while (best.doc && best.doc.file === file) {
+            docs.push(best.doc);
+            best.doc = nextDoc(best.lines);
+          }
+          emit(docs);
         }
-        emit(docs);
+        // A shard's documents must be those of every file its manifest lists, no more, no fewer.
+        for (const h of heads) {
+          const listed = h.shard.manifest.files;
+          if (listed.length !== h.seen.size || listed.some((f) => !h.seen.has(f))) {
+            throw new PipelineError({ file: join(h.shard.dir, 'docs.jsonl') }, `holds the documents of ${h.seen.size} files, but shard.json lists ${listed.length}`, 'Build this shard again; its docs.jsonl is incomplete or from another run.');
+          }
+        }
+      } finally {
+        for (const h of heads) h.lines.return(undefined);
       }
       return { reused: 0, stageTimes: {}, notes: [] };
     });

@@ -84,6 +84,16 @@ describe('bad input fails the build and keeps the previous release', () => {
     );
   });
 
+  test('one sidecar that gives two of its documents the same id', () => {
+    const s = sidecarOf('004_0847de0676df852f.txt');
+    s.documents[1]!['id'] = s.documents[0]!['id'];
+    failsWith(
+      { '004_0847de0676df852f.meta.json': JSON.stringify(s) },
+      new RegExp(`error: 004_0847de0676df852f\\.txt: field documents\\.id: declares the document id "${String(s.documents[0]!['id'])}" twice`, 'u'),
+      ['004_0847de0676df852f.txt'],
+    );
+  });
+
   test('a part quote that is not in the text: the sidecar field is named', () => {
     const s = sidecarOf('004_0847de0676df852f.txt');
     s.documents[1]!['parts'] = [{ from: '这句话不在原文里', to: '三晋可期。' }];

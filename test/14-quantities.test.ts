@@ -108,5 +108,7 @@ describe('reading traditional characters', () => {
     }
     assert.ok(skipped > 10_000 && converted > 0, `${skipped} skipped, ${converted} converted`);
     assert.equal(toSimplified('經濟增長6.1%，一目瞭然'), '经济增长6.1%，一目了然');
+    // The converter first folds CJK compatibility ideographs (U+FA26 is 都): those count too.
+    assert.equal(toSimplified('\uFA26市'), '都市');
   });
 });

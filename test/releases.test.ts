@@ -3,7 +3,7 @@
  * diff command, and the build lock.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync, realpathSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { parse } from 'csv-parse/sync';
@@ -100,9 +100,15 @@ describe('build lock', () => {
     const out = join(tempDir('lock'), 'out');
     await build({ rawDir: rawFolder([A]), outDir: out });
     writeFileSync(join(out, '.build.lock'), '2147483646\n');
+    // What a killed build leaves besides its lock: a half-written staging folder and a diff scratch folder.
+    for (const dir of ['.staging-2147483646-0badf00d', '.diff-XyZ123']) {
+      mkdirSync(join(out, dir));
+      writeFileSync(join(out, dir, 'paragraphs.csv'), 'half');
+    }
     const r = runCli(['build', '--raw', rawFolder([A, B]), '--out', out]);
     assert.equal(r.status, 0, r.stderr);
     assert.ok(!existsSync(join(out, '.build.lock')), 'the lock is released after the build');
+    assert.deepEqual(readdirSync(out).filter((f) => f.startsWith('.staging') || f.startsWith('.diff')), [], 'the leftovers are gone');
   });
 });
 
@@ -190,5 +196,19 @@ describe('shards', () => {
     const partial = runCli(['merge', shards[0]!, shards[2]!, '--out', join(base, 'partial')], env);
     assert.equal(partial.status, 1);
     assert.match(partial.stderr, /do not form one complete set of shards \(got 1, 3 of 3\)/u);
+    // A docs.jsonl that lost documents (a rerun killed halfway, a copy cut short) is refused.
+    const withFiles = shards.find((d) => (JSON.parse(readFileSync(join(d, 'shard.json'), 'utf8')) as { files: string[] }).files.length >= 2)!;
+    const docs = readFileSync(join(withFiles, 'docs.jsonl'), 'utf8').split('\n').filter(Boolean);
+    writeFileSync(join(withFiles, 'docs.jsonl'), docs.slice(0, 1).join('\n') + '\n');
+    const cut = runCli(['merge', ...shards, '--out', join(base, 'cut')], env);
+    assert.equal(cut.status, 1);
+    assert.match(cut.stderr, /docs\.jsonl: holds the documents of 1 files, but shard\.json lists \d+/u);
+    assert.ok(!existsSync(join(base, 'cut', 'latest')), 'nothing published');
+    // A shard made by other code (its fingerprint differs) is refused.
+    const manifest = JSON.parse(readFileSync(join(shards[1]!, 'shard.json'), 'utf8')) as { code: string };
+    writeFileSync(join(shards[1]!, 'shard.json'), JSON.stringify({ ...manifest, code: '0'.repeat(64) }));
+    const other = runCli(['merge', ...shards, '--out', join(base, 'other')], env);
+    assert.equal(other.status, 1);
+    assert.match(other.stderr, /were made by a different version of the code than this merge/u);
   });
 });
