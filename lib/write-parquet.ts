@@ -31,16 +31,19 @@ const CREATED_BY = 'cn-gov-indicators (hyparquet-writer)';
 
 /** hyparquet-writer's byte writer, emptied into the file after each row group. */
 class FlushingWriter extends ByteWriter {
-  constructor(private readonly file: FileSink) {
+  constructor(
+    private readonly file: FileSink,
+    private readonly keep: number,
+  ) {
     super(1 << 16);
   }
 
   flush(): void {
-    this.file.write(new Uint8Array(this.buffer, 0, this.index).slice());
+    // Written synchronously, so the buffer can be reused at once.
+    this.file.write(new Uint8Array(this.buffer, 0, this.index));
     this.index = 0;
-    // A row group grew the buffer; a sink waiting for its next rows (a year partition may wait
-    // for the rest of the build) should not keep it.
-    if (this.buffer.byteLength > 1 << 16) {
+    // A row group grew the buffer past what this sink keeps between row groups: give it back.
+    if (this.buffer.byteLength > this.keep) {
       this.buffer = new ArrayBuffer(1 << 16);
       this.view = new DataView(this.buffer);
     }
@@ -58,9 +61,14 @@ export class ParquetSink {
   private columns: unknown[][];
   rows = 0;
 
-  constructor(private readonly spec: TableSpec, path: string, private readonly rowGroupRows = ROW_GROUP_ROWS) {
+  /**
+   * `keepBytes`: the encoding buffer kept between row groups. A whole table writes row group after
+   * row group and keeps it (growing it again each time costs a copy per doubling); the many year
+   * partitions, which may wait the whole build for their next rows, keep little.
+   */
+  constructor(private readonly spec: TableSpec, path: string, private readonly rowGroupRows = ROW_GROUP_ROWS, keepBytes = 1 << 23) {
     this.file = new FileSink(path);
-    this.out = new FlushingWriter(this.file);
+    this.out = new FlushingWriter(this.file, keepBytes);
     this.writer = new ParquetWriter({
       writer: this.out,
       schema: [

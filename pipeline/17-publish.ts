@@ -28,7 +28,7 @@ import { typedRow, type Cell } from '../lib/typed-row.js';
 import { validateRows } from '../lib/validate-rows.js';
 import type { Written } from '../lib/file-sink.js';
 import { CsvSink } from '../lib/write-csv.js';
-import { ParquetSink } from '../lib/write-parquet.js';
+import { ParquetSink, ROW_GROUP_ROWS } from '../lib/write-parquet.js';
 import { releaseRows } from './16-tables.js';
 
 export interface PublishOptions {
@@ -100,7 +100,7 @@ class TableFiles {
     let sink = this.parts.get(part);
     if (!sink) {
       mkdirSync(join(this.dir, this.spec.name, part), { recursive: true });
-      sink = new ParquetSink(this.spec, join(this.dir, this.partPath(part)));
+      sink = new ParquetSink(this.spec, join(this.dir, this.partPath(part)), ROW_GROUP_ROWS, 1 << 16);
       this.parts.set(part, sink);
     }
     sink.append(rows);
