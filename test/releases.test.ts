@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import { build } from '../pipeline/runner.js';
+import { listSources, readRaw } from '../pipeline/00-sources.js';
+import { WorkerPool } from '../pipeline/worker-pool.js';
 import { diffReleases } from '../lib/release-diff.js';
 import { tableSpecs } from '../lib/table-schema.js';
 import { RAW, rawFolder, runCli, tempDir } from './helpers.js';
@@ -172,6 +174,22 @@ describe('worker threads', () => {
     await build({ rawDir: raw, outDir: a, releaseDate: '2026.11.21', cache: false });
     await build({ rawDir: raw, outDir: b, releaseDate: '2026.11.21', cache: false, workers: 2 });
     assert.equal(sums(a), sums(b));
+  });
+
+  test('a source too large for a worker thread fails with its name and what to do; the pool goes on', async () => {
+    // 100 copies of a report: 7 MB of text, more than a 48 MB worker heap holds (one copy fits).
+    const big = readFileSync(join(RAW, B), 'utf8').repeat(100);
+    const raw = rawFolder([], { 'huge-2017.txt': big, 'small-2017.txt': readFileSync(join(RAW, B)) });
+    const [huge, small] = listSources(raw);
+    const pool = new WorkerPool(1, 48);
+    try {
+      await assert.rejects(pool.run(huge!, readRaw(huge!)), /huge-2017\.txt: needs more memory than a worker thread has \(48 MB of heap\)\. Build with --workers 0/u);
+      // The dead worker was replaced: the next source is processed.
+      const docs = await pool.run(small!, readRaw(small!));
+      assert.equal(docs.length, 1);
+    } finally {
+      await pool.close();
+    }
   });
 });
 
