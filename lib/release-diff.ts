@@ -20,14 +20,19 @@ export interface RowChange {
   new: Record<string, string> | null;
 }
 
-export interface ReleaseDiff {
-  changes: RowChange[];
+export type ChangeKind = RowChange['change'];
+
+export interface DiffSummary {
   /** Rows of each table in the earlier release. */
   rowsBefore: Map<string, number>;
+  /** Changed rows of each table, by kind. */
+  counts: Map<string, Record<ChangeKind, number>>;
 }
 
 /** CSV bytes (both releases together) per bucket: what one comparison holds in memory, roughly. */
 export const BUCKET_BYTES = 32 << 20;
+/** At most this many buckets (each an open file while a CSV is split): larger tables get larger buckets. */
+const MAX_BUCKETS = 256;
 
 /** FNV-1a over UTF-16 units: a cheap, stable spread of keys over buckets. */
 function bucketOf(key: string, buckets: number): number {
@@ -36,43 +41,72 @@ function bucketOf(key: string, buckets: number): number {
   return (h >>> 0) % buckets;
 }
 
-/** At most this many buckets (each an open file while a CSV is split): larger tables get larger buckets. */
-const MAX_BUCKETS = 256;
+/** Write lines to `count` files, buffered; `line(i, text)` appends to file i. */
+function bucketWriter(prefix: string, count: number): { line: (i: number, text: string) => void; close: () => void } {
+  const fds: number[] = [];
+  const pending: string[] = Array.from({ length: count }, () => '');
+  const close = () => {
+    pending.forEach((text, b) => text && fds[b] !== undefined && writeSync(fds[b]!, text));
+    for (const fd of fds) closeSync(fd);
+    fds.length = 0;
+  };
+  try {
+    for (let b = 0; b < count; b++) fds.push(openSync(`${prefix}.${b}`, 'w'));
+  } catch (err) {
+    for (const fd of fds) closeSync(fd);
+    throw err;
+  }
+  return {
+    line: (i, text) => {
+      pending[i] += text + '\n';
+      if (pending[i]!.length > 1 << 16) {
+        writeSync(fds[i]!, pending[i]!);
+        pending[i] = '';
+      }
+    },
+    close,
+  };
+}
 
 /** Split one CSV into bucket files of JSON lines; returns its row count. */
 async function split(csv: string, prefix: string, buckets: number): Promise<number> {
-  const fds: number[] = [];
-  const pending: string[] = Array.from({ length: buckets }, () => '');
+  const out = bucketWriter(prefix, buckets);
   let rows = 0;
   try {
-    for (let b = 0; b < buckets; b++) fds.push(openSync(`${prefix}.${b}`, 'w'));
     if (existsSync(csv)) {
       for await (const record of createReadStream(csv).pipe(parse({ bom: true, columns: true, skip_empty_lines: true })) as AsyncIterable<Record<string, string>>) {
-        const b = bucketOf(record['key']!, buckets);
-        pending[b] += JSON.stringify(record) + '\n';
-        if (pending[b]!.length > 1 << 16) {
-          writeSync(fds[b]!, pending[b]!);
-          pending[b] = '';
-        }
+        out.line(bucketOf(record['key']!, buckets), JSON.stringify(record));
         rows++;
       }
     }
-    pending.forEach((text, b) => text && writeSync(fds[b]!, text));
   } finally {
-    for (const fd of fds) closeSync(fd);
+    out.close();
   }
   return rows;
 }
 
-function* records(path: string): Generator<Record<string, string>> {
-  for (const line of readLines(path)) if (line) yield JSON.parse(line) as Record<string, string>;
+function* records<T>(path: string): Generator<T> {
+  for (const line of readLines(path, 1 << 16)) if (line) yield JSON.parse(line) as T;
 }
 
-/** Compare `tables` of two release folders; `bucketBytes` is for tests that force many buckets. */
-export async function diffReleases(beforeDir: string, afterDir: string, tables: string[], scratchParent: string, bucketBytes = BUCKET_BYTES): Promise<ReleaseDiff> {
+const byKey = (x: RowChange, y: RowChange) => (x.rowKey < y.rowKey ? -1 : x.rowKey > y.rowKey ? 1 : 0);
+
+/**
+ * Compare `tables` of two release folders. `onChange` receives every changed row, table by
+ * table, in key order within a table. Memory holds one bucket pair and one change per bucket,
+ * never a release or the list of changes. `bucketBytes` is for tests that force many buckets.
+ */
+export async function diffReleases(
+  beforeDir: string,
+  afterDir: string,
+  tables: string[],
+  scratchParent: string,
+  onChange: (change: RowChange) => void,
+  bucketBytes = BUCKET_BYTES,
+): Promise<DiffSummary> {
   const scratch = mkdtempSync(join(scratchParent, '.diff-'));
-  const changes: RowChange[] = [];
   const rowsBefore = new Map<string, number>();
+  const counts = new Map<string, Record<ChangeKind, number>>();
   try {
     for (const table of tables) {
       const a = join(beforeDir, `${table}.csv`);
@@ -81,11 +115,14 @@ export async function diffReleases(beforeDir: string, afterDir: string, tables: 
       const buckets = Math.min(MAX_BUCKETS, Math.max(1, Math.ceil((size(a) + size(b)) / bucketBytes)));
       rowsBefore.set(table, await split(a, join(scratch, `${table}.before`), buckets));
       await split(b, join(scratch, `${table}.after`), buckets);
-      const found: RowChange[] = [];
+      const count: Record<ChangeKind, number> = { added: 0, removed: 0, changed: 0 };
+      counts.set(table, count);
+      // Each bucket's changes, sorted by key, to a file of its own; then the files are merged.
       for (let i = 0; i < buckets; i++) {
+        const found: RowChange[] = [];
         const old = new Map<string, Record<string, string>>();
-        for (const r of records(join(scratch, `${table}.before.${i}`))) old.set(r['key']!, r);
-        for (const row of records(join(scratch, `${table}.after.${i}`))) {
+        for (const r of records<Record<string, string>>(join(scratch, `${table}.before.${i}`))) old.set(r['key']!, r);
+        for (const row of records<Record<string, string>>(join(scratch, `${table}.after.${i}`))) {
           const key = row['key']!;
           const was = old.get(key);
           if (!was) found.push({ table, rowKey: key, change: 'added', columns: [], old: null, new: row });
@@ -96,16 +133,63 @@ export async function diffReleases(beforeDir: string, afterDir: string, tables: 
           }
         }
         for (const [key, row] of old) found.push({ table, rowKey: key, change: 'removed', columns: [], old: row, new: null });
+        found.sort(byKey);
+        const out = bucketWriter(join(scratch, `${table}.changes.${i}`), 1);
+        try {
+          for (const c of found) {
+            count[c.change]++;
+            out.line(0, JSON.stringify(c));
+          }
+        } finally {
+          out.close();
+        }
         rmSync(join(scratch, `${table}.before.${i}`));
         rmSync(join(scratch, `${table}.after.${i}`));
       }
-      found.sort((x, y) => (x.rowKey < y.rowKey ? -1 : x.rowKey > y.rowKey ? 1 : 0));
-      changes.push(...found);
+      mergeSorted(Array.from({ length: buckets }, (_, i) => records<RowChange>(join(scratch, `${table}.changes.${i}.0`))), onChange);
     }
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
-  return { changes, rowsBefore };
+  return { rowsBefore, counts };
+}
+
+/** Merge sorted streams of changes into one sorted stream, with a binary heap of their heads. */
+function mergeSorted(streams: Array<Generator<RowChange>>, onChange: (change: RowChange) => void): void {
+  const heap: Array<{ head: RowChange; rest: Generator<RowChange> }> = [];
+  const less = (i: number, j: number) => byKey(heap[i]!.head, heap[j]!.head) < 0;
+  const swap = (i: number, j: number) => ([heap[i], heap[j]] = [heap[j]!, heap[i]!]);
+  const down = (i: number) => {
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < heap.length && less(l, m)) m = l;
+      if (r < heap.length && less(r, m)) m = r;
+      if (m === i) return;
+      swap(i, m);
+      i = m;
+    }
+  };
+  try {
+    for (const rest of streams) {
+      const first = rest.next();
+      if (!first.done) heap.push({ head: first.value, rest });
+    }
+    for (let i = (heap.length >> 1) - 1; i >= 0; i--) down(i);
+    while (heap.length) {
+      const top = heap[0]!;
+      onChange(top.head);
+      const next = top.rest.next();
+      if (next.done) {
+        heap[0] = heap.at(-1)!;
+        heap.pop();
+      } else top.head = next.value;
+      if (heap.length) down(0);
+    }
+  } finally {
+    for (const s of streams) s.return(undefined);
+  }
 }
 
 function pick(row: Record<string, string>, columns: string[]): Record<string, string> {
@@ -113,20 +197,27 @@ function pick(row: Record<string, string>, columns: string[]): Record<string, st
 }
 
 /**
- * CHANGELOG.md: counts per table, then every changed row of indicators and documents in full.
- * A first release (no previous) counts its rows as added: `rows` gives the count per table.
+ * CHANGELOG.md: counts per table, then every changed row of indicators and documents in full
+ * (`listed`, which the caller keeps from the diff). A first release (no previous) counts its rows
+ * as added: `rows` gives the count per table.
  */
-export function changelog(version: string, previous: string | null, changes: RowChange[], tables: string[], rows: Record<string, number> = {}): string {
+export function changelog(
+  version: string,
+  previous: string | null,
+  counts: DiffSummary['counts'],
+  tables: string[],
+  listed: RowChange[],
+  rows: Record<string, number> = {},
+): string {
   const lines = [`# Release ${version}`, '', previous ? `Changes since ${previous}.` : 'First release: every row is new.', ''];
   lines.push('| table | added | removed | changed |', '| --- | ---: | ---: | ---: |');
-  const count = (t: string, kind: RowChange['change']) => changes.filter((x) => x.table === t && x.change === kind).length;
   for (const t of tables) {
-    const added = previous ? count(t, 'added') : (rows[t] ?? 0);
-    lines.push(`| ${t} | ${added} | ${count(t, 'removed')} | ${count(t, 'changed')} |`);
+    const c = counts.get(t) ?? { added: 0, removed: 0, changed: 0 };
+    lines.push(`| ${t} | ${previous ? c.added : (rows[t] ?? 0)} | ${c.removed} | ${c.changed} |`);
   }
   if (previous) {
-    for (const t of ['documents', 'indicators']) {
-      const c = changes.filter((x) => x.table === t);
+    for (const t of LISTED_TABLES) {
+      const c = listed.filter((x) => x.table === t);
       if (c.length === 0) continue;
       lines.push('', `## ${t}`, '');
       for (const x of c) {
@@ -137,3 +228,6 @@ export function changelog(version: string, previous: string | null, changes: Row
   }
   return lines.join('\n') + '\n';
 }
+
+/** Tables whose changed rows CHANGELOG.md lists one by one. */
+export const LISTED_TABLES = ['documents', 'indicators'];

@@ -19,10 +19,11 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PublishedDoc } from '../lib/cache.js';
+import type { TableRow } from '../lib/document.js';
 import { descriptor, type DescriptorInput } from '../lib/datapackage.js';
 import { PipelineError } from '../lib/errors.js';
 import { projectRoot } from '../lib/paths.js';
-import { changelog, diffReleases } from '../lib/release-diff.js';
+import { changelog, diffReleases, LISTED_TABLES, type RowChange } from '../lib/release-diff.js';
 import { tableSpecs, type TableSpec } from '../lib/table-schema.js';
 import { typedRow, type Cell } from '../lib/typed-row.js';
 import { validateRows } from '../lib/validate-rows.js';
@@ -256,11 +257,36 @@ export class ReleaseWriter {
       const names = [...this.tables.keys()];
       // Against the previous release, both read back from their CSV files as users read them; a
       // first release has no previous one, so nothing to compare and an empty changes table.
-      const diff = previousDir ? await diffReleases(previousDir, staging, names, options.outDir) : null;
-      const changes = diff?.changes ?? [];
+      // Changes stream from the diff into the changes table, a chunk at a time.
+      const changeSpec = this.specs.find((s) => s.name === CHANGES)!;
+      const changeFiles = new TableFiles(changeSpec, staging);
+      this.tables.set(CHANGES, changeFiles);
+      const listed: RowChange[] = [];
+      let chunk: TableRow[] = [];
+      let changeCount = 0;
+      const flushChanges = () => {
+        validateRows(CHANGES, chunk, { file: 'out/latest' });
+        changeFiles.append(chunk.map((r) => typedRow(changeSpec, r.values)), null);
+        changeCount += chunk.length;
+        chunk = [];
+      };
+      const diff = previousDir
+        ? await diffReleases(previousDir, staging, names, options.outDir, (c) => {
+            if (LISTED_TABLES.includes(c.table)) listed.push(c);
+            chunk.push({
+              rawStart: 0,
+              values: {
+                key: `${c.table}:${c.rowKey}`, table_name: c.table, row_key: c.rowKey, change: c.change, columns: c.columns.length ? c.columns.join('|') : null,
+                old_values: c.old ? JSON.stringify(c.old) : null, new_values: c.new ? JSON.stringify(c.new) : null,
+              },
+            });
+            if (chunk.length >= CHUNK_ROWS) flushChanges();
+          })
+        : null;
+      flushChanges();
       if (diff) {
         const before = diff.rowsBefore.get('indicators') ?? 0;
-        const dropped = changes.filter((c) => c.table === 'indicators' && c.change === 'removed').length;
+        const dropped = diff.counts.get('indicators')?.removed ?? 0;
         if (before > 0 && dropped / before > options.maxDrop && !options.allowDrop) {
           throw new PipelineError(
             { file: join(options.outDir, 'latest') },
@@ -269,22 +295,8 @@ export class ReleaseWriter {
           );
         }
       }
-      const changeSpec = this.specs.find((s) => s.name === CHANGES)!;
-      const changeRows = changes.map((c) => ({
-        rawStart: 0,
-        values: {
-          key: `${c.table}:${c.rowKey}`, table_name: c.table, row_key: c.rowKey, change: c.change, columns: c.columns.length ? c.columns.join('|') : null,
-          old_values: c.old ? JSON.stringify(c.old) : null, new_values: c.new ? JSON.stringify(c.new) : null,
-        },
-      }));
-      validateRows(CHANGES, changeRows, { file: 'out/latest' });
-      const changeFiles = new TableFiles(changeSpec, staging);
-      this.tables.set(CHANGES, changeFiles);
-      for (let i = 0; i < changeRows.length; i += CHUNK_ROWS) {
-        changeFiles.append(changeRows.slice(i, i + CHUNK_ROWS).map((r) => typedRow(changeSpec, r.values)), null);
-      }
-      record(changeSpec, changeRows.length, changeFiles.csv.close(), changeFiles.parquet.close());
-      const changelogText = changelog(version, previous?.version ?? null, changes, names, Object.fromEntries(written.map((w) => [w.spec.name, w.rows])));
+      record(changeSpec, changeCount, changeFiles.csv.close(), changeFiles.parquet.close());
+      const changelogText = changelog(version, previous?.version ?? null, diff?.counts ?? new Map(), names, listed, Object.fromEntries(written.map((w) => [w.spec.name, w.rows])));
       writeFileSync(join(staging, 'CHANGELOG.md'), changelogText);
       sums.push(['CHANGELOG.md', sha256(changelogText)]);
 
@@ -319,7 +331,7 @@ export class ReleaseWriter {
       symlinkSync(join('releases', version), link);
       renameSync(link, latest);
       step('latest-swapped');
-      return { releaseDir, latestDir: latest, version, tables: written.map((w) => ({ name: w.spec.name, rows: w.rows })), changes: changeRows.length, unchanged: false };
+      return { releaseDir, latestDir: latest, version, tables: written.map((w) => ({ name: w.spec.name, rows: w.rows })), changes: changeCount, unchanged: false };
     } catch (err) {
       this.abort();
       throw diskFull(err, options.outDir);

@@ -10,7 +10,7 @@ import { parse } from 'csv-parse/sync';
 import { build } from '../pipeline/runner.js';
 import { listSources, readRaw } from '../pipeline/00-sources.js';
 import { WorkerPool } from '../pipeline/worker-pool.js';
-import { diffReleases } from '../lib/release-diff.js';
+import { diffReleases, type RowChange } from '../lib/release-diff.js';
 import { tableSpecs } from '../lib/table-schema.js';
 import { RAW, rawFolder, runCli, tempDir } from './helpers.js';
 
@@ -70,10 +70,18 @@ describe('versions and rebuilds', () => {
     assert.match(r.stdout, /\| indicators \| 1 \| 1 \| 1 \|/u);
     // Split into hundreds of buckets on disk, the comparison finds exactly the same changes.
     const names = tableSpecs().map((t) => t.name).filter((t) => t !== 'changes');
-    const whole = await diffReleases(before, after, names, tempDir('diff'));
-    const split = await diffReleases(before, after, names, tempDir('diff'), 2_000);
+    const run = async (bucketBytes?: number) => {
+      const seen: RowChange[] = [];
+      const summary = await diffReleases(before, after, names, tempDir('diff'), (c) => seen.push(c), bucketBytes);
+      return { seen, summary };
+    };
+    const whole = await run();
+    const split = await run(2_000);
     assert.deepEqual(split, whole);
-    assert.equal(whole.changes.length, changes.length);
+    assert.equal(whole.seen.length, changes.length);
+    // Table by table, in key order within each table.
+    const order = whole.seen.map((c) => `${names.indexOf(c.table)}`.padStart(2, '0') + c.rowKey);
+    assert.deepEqual(order, [...order].sort());
   });
 
   test('a rebuild that drops more than the set share of indicator rows fails unless allowed', async () => {
