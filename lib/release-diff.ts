@@ -6,9 +6,9 @@
  * buckets on disk, small enough to compare in memory one pair at a time. The changes come out
  * sorted by key, so the result is the same whatever the number of buckets.
  */
-import { createReadStream, closeSync, existsSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'csv-parse';
+import { PipelineError } from './errors.js';
 import { readLines } from './jsonl.js';
 
 export interface RowChange {
@@ -68,25 +68,112 @@ function bucketWriter(prefix: string, count: number): { line: (i: number, text: 
   };
 }
 
-/** Split one CSV into bucket files of JSON lines; returns its row count. */
-async function split(csv: string, prefix: string, buckets: number): Promise<number> {
+/**
+ * The records of a CSV file as written, header first: split at line breaks outside quotes (a
+ * quoted field may hold one), the BOM and the CRLF removed. Parsing waits until a record is
+ * known to have changed: most records of a rebuild are byte for byte the same.
+ */
+function* rawRecords(path: string): Generator<string> {
+  let record = '';
+  let quotes = 0;
+  let first = true;
+  for (const line of readLines(path)) {
+    record = record ? `${record}\n${line}` : line;
+    for (let i = line.indexOf('"'); i >= 0; i = line.indexOf('"', i + 1)) quotes++;
+    // An odd number of quotes so far: the line break is inside a quoted field.
+    if (quotes % 2 === 1) continue;
+    let text = record.endsWith('\r') ? record.slice(0, -1) : record;
+    if (first && text.startsWith('\uFEFF')) text = text.slice(1);
+    first = false;
+    record = '';
+    quotes = 0;
+    if (text) yield text;
+  }
+  if (record) yield record;
+}
+
+/** The fields of one raw record (RFC 4180: quoted fields may hold commas, quotes doubled, line breaks). */
+function fieldsOf(raw: string): string[] {
+  const out: string[] = [];
+  let i = 0;
+  for (;;) {
+    if (raw[i] === '"') {
+      let value = '';
+      let from = i + 1;
+      for (;;) {
+        const q = raw.indexOf('"', from);
+        if (q < 0) throw new Error(`unterminated quoted field in CSV record: ${raw.slice(0, 80)}`);
+        value += raw.slice(from, q);
+        if (raw[q + 1] === '"') {
+          value += '"';
+          from = q + 2;
+        } else {
+          i = q + 1;
+          break;
+        }
+      }
+      out.push(value);
+    } else {
+      const comma = raw.indexOf(',', i);
+      out.push(raw.slice(i, comma < 0 ? raw.length : comma));
+      i = comma < 0 ? raw.length : comma;
+    }
+    if (i >= raw.length) return out;
+    i++; // the comma
+    if (i === raw.length) {
+      out.push('');
+      return out;
+    }
+  }
+}
+
+/** Every record of a CSV file as its fields, header first. */
+export function* csvRecords(path: string): Generator<string[]> {
+  for (const raw of rawRecords(path)) yield fieldsOf(raw);
+}
+
+/** The first field of a raw record: the key, every table's first column. */
+function firstField(raw: string): string {
+  if (!raw.startsWith('"')) {
+    const comma = raw.indexOf(',');
+    return comma < 0 ? raw : raw.slice(0, comma);
+  }
+  return fieldsOf(raw)[0]!;
+}
+
+/** Split one CSV into bucket files of [key, raw record] lines; returns its header and row count. */
+function split(csv: string, prefix: string, buckets: number): { header: string[]; rows: number } {
   const out = bucketWriter(prefix, buckets);
+  let header: string[] = [];
   let rows = 0;
   try {
     if (existsSync(csv)) {
-      for await (const record of createReadStream(csv).pipe(parse({ bom: true, columns: true, skip_empty_lines: true })) as AsyncIterable<Record<string, string>>) {
-        out.line(bucketOf(record['key']!, buckets), JSON.stringify(record));
+      const records = rawRecords(csv);
+      const first = records.next();
+      header = first.done ? [] : fieldsOf(first.value);
+      if (header.length && header[0] !== 'key') {
+        throw new PipelineError({ file: csv }, `has "${header[0]}" as its first column, not "key"`, 'Releases compare by the key in the first column: compare two releases this pipeline made.');
+      }
+      for (const raw of records) {
+        const key = firstField(raw);
+        out.line(bucketOf(key, buckets), JSON.stringify([key, raw]));
         rows++;
       }
     }
   } finally {
     out.close();
   }
-  return rows;
+  return { header, rows };
 }
 
 function* records<T>(path: string): Generator<T> {
   for (const line of readLines(path, 1 << 16)) if (line) yield JSON.parse(line) as T;
+}
+
+/** A raw record as column -> value under the file's header. */
+function fields(raw: string, header: string[]): Record<string, string> {
+  const values = fieldsOf(raw);
+  return Object.fromEntries(header.map((c, i) => [c, values[i] ?? '']));
 }
 
 const byKey = (x: RowChange, y: RowChange) => (x.rowKey < y.rowKey ? -1 : x.rowKey > y.rowKey ? 1 : 0);
@@ -113,26 +200,31 @@ export async function diffReleases(
       const b = join(afterDir, `${table}.csv`);
       const size = (f: string) => (existsSync(f) ? statSync(f).size : 0);
       const buckets = Math.min(MAX_BUCKETS, Math.max(1, Math.ceil((size(a) + size(b)) / bucketBytes)));
-      rowsBefore.set(table, await split(a, join(scratch, `${table}.before`), buckets));
-      await split(b, join(scratch, `${table}.after`), buckets);
+      const before = split(a, join(scratch, `${table}.before`), buckets);
+      const after = split(b, join(scratch, `${table}.after`), buckets);
+      rowsBefore.set(table, before.rows);
+      // The same raw record under the same header is the same row; only others are parsed.
+      const sameHeader = before.header.join(',') === after.header.join(',');
       const count: Record<ChangeKind, number> = { added: 0, removed: 0, changed: 0 };
       counts.set(table, count);
       // Each bucket's changes, sorted by key, to a file of its own; then the files are merged.
       for (let i = 0; i < buckets; i++) {
         const found: RowChange[] = [];
-        const old = new Map<string, Record<string, string>>();
-        for (const r of records<Record<string, string>>(join(scratch, `${table}.before.${i}`))) old.set(r['key']!, r);
-        for (const row of records<Record<string, string>>(join(scratch, `${table}.after.${i}`))) {
-          const key = row['key']!;
-          const was = old.get(key);
-          if (!was) found.push({ table, rowKey: key, change: 'added', columns: [], old: null, new: row });
+        const old = new Map<string, string>();
+        for (const [key, raw] of records<[string, string]>(join(scratch, `${table}.before.${i}`))) old.set(key, raw);
+        for (const [key, raw] of records<[string, string]>(join(scratch, `${table}.after.${i}`))) {
+          const wasRaw = old.get(key);
+          if (wasRaw === undefined) found.push({ table, rowKey: key, change: 'added', columns: [], old: null, new: fields(raw, after.header) });
           else {
             old.delete(key);
+            if (wasRaw === raw && sameHeader) continue;
+            const row = fields(raw, after.header);
+            const was = fields(wasRaw, before.header);
             const columns = Object.keys(row).filter((c) => row[c] !== was[c]);
             if (columns.length) found.push({ table, rowKey: key, change: 'changed', columns, old: pick(was, columns), new: pick(row, columns) });
           }
         }
-        for (const [key, row] of old) found.push({ table, rowKey: key, change: 'removed', columns: [], old: row, new: null });
+        for (const [key, raw] of old) found.push({ table, rowKey: key, change: 'removed', columns: [], old: fields(raw, before.header), new: null });
         found.sort(byKey);
         const out = bucketWriter(join(scratch, `${table}.changes.${i}`), 1);
         try {

@@ -20,6 +20,8 @@ import { tableSpec, tableSpecs, type ColumnType } from '../lib/table-schema.js';
 import { typedRow } from '../lib/typed-row.js';
 import { ParquetSink, writeParquet } from '../lib/write-parquet.js';
 import { CsvSink } from '../lib/write-csv.js';
+import { csvRecords } from '../lib/release-diff.js';
+import { parse as parseCsv } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import fc from 'fast-check';
 import { duckdb, freshBuild, PYTHON, tempDir } from './helpers.js';
@@ -183,6 +185,25 @@ describe('Parquet written in row groups as rows stream in', () => {
 });
 
 describe('CSV fields', () => {
+  test('read back by the release diff\'s reader exactly as csv-parse reads them', () => {
+    const spec = tableSpec('warnings');
+    const dir = tempDir('csvread');
+    const piece = fc.constantFrom('"', ',', '\r', '\n', '\r\n', ' ', '\u3000', '\uFEFF', '增长6%', 'a', '𠀀', '""', '",');
+    const cell = fc.oneof(fc.constant(null), fc.integer(), fc.array(piece, { minLength: 1, maxLength: 8 }).map((a) => `x${a.join('')}`));
+    const rowsArb = fc.array(fc.array(cell, { minLength: spec.columns.length, maxLength: spec.columns.length }), { minLength: 0, maxLength: 5 });
+    let n = 0;
+    fc.assert(
+      fc.property(rowsArb, (rows) => {
+        const path = join(dir, `r${n++}.csv`);
+        const sink = new CsvSink({ ...spec, columns: spec.columns.map((c) => ({ ...c, type: 'UTF8' as ColumnType })) }, path);
+        sink.append(rows);
+        sink.close();
+        assert.deepEqual([...csvRecords(path)], parseCsv(readFileSync(path), { bom: true }));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   test('are written byte for byte as csv-stringify writes them with the options the release used to give it', () => {
     const spec = tableSpec('warnings');
     const dir = tempDir('csvprop');
