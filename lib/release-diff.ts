@@ -29,8 +29,8 @@ export interface DiffSummary {
   counts: Map<string, Record<ChangeKind, number>>;
 }
 
-/** CSV bytes (both releases together) per bucket: what one comparison holds in memory, roughly. */
-export const BUCKET_BYTES = 32 << 20;
+/** CSV bytes (both releases together) per bucket: one comparison holds about 25 times this at worst (every row changed). */
+export const BUCKET_BYTES = 8 << 20;
 /** At most this many buckets (each an open file while a CSV is split): larger tables get larger buckets. */
 const MAX_BUCKETS = 256;
 
