@@ -24,33 +24,38 @@ export interface RowOrigin {
 export function validateRows(table: string, rows: readonly TableRow[], origin: RowOrigin): void {
   const spec = tableSpec(table);
   const seen = new Set<string>();
+  const prefix = origin.docId === undefined ? null : `${origin.docId}:`;
+  // The primary key as a set member (its value, or its values joined, for a composite key);
+  // the named form is built only for an error message.
+  const single = spec.primaryKey.length === 1 ? spec.primaryKey[0]! : null;
+  const named = (row: TableRow) => spec.primaryKey.map((k) => `${k}=${String(row.values[k])}`).join(', ');
+  const where = (row: TableRow) => ({ file: origin.file, byteOffset: row.rawStart, line: origin.lines?.position(row.rawStart).line ?? 1 });
   for (const row of rows) {
-    const key = spec.primaryKey.map((k) => `${k}=${String(row.values[k])}`).join(', ');
-    const where = () => ({ file: origin.file, byteOffset: row.rawStart, line: origin.lines?.position(row.rawStart).line ?? 1 });
+    const member = single !== null ? String(row.values[single]) : spec.primaryKey.map((k) => String(row.values[k])).join('\u0000');
     if (!spec.validate(row.values)) {
       const { field, problem } = describeAjvError(spec.validate.errors![0]!);
       const value = JSON.stringify(row.values[field.split('.')[0]!]);
       throw new PipelineError(
-        { ...where(), field: `${spec.name}.${field}` },
-        `row (${key}) of table ${spec.name} fails schemas/tables/${spec.name}.schema.json: ${field} ${problem} (value ${value})`,
+        { ...where(row), field: `${spec.name}.${field}` },
+        `row (${named(row)}) of table ${spec.name} fails schemas/tables/${spec.name}.schema.json: ${field} ${problem} (value ${value})`,
         'Fix the source or its sidecar so the value is valid, or fix the stage that produced it.',
       );
     }
     const own = String(row.values['key']);
-    if (origin.docId !== undefined && own !== origin.docId && !own.startsWith(`${origin.docId}:`)) {
+    if (prefix !== null && own !== origin.docId && !own.startsWith(prefix)) {
       throw new PipelineError(
-        { ...where(), field: `${spec.name}.key` },
-        `row (${key}) of table ${spec.name} has a key that does not start with its document id "${origin.docId}"`,
+        { ...where(row), field: `${spec.name}.key` },
+        `row (${named(row)}) of table ${spec.name} has a key that does not start with its document id "${origin.docId}"`,
         'Keys are made by the tables stage from the document id: this is a bug, report it with the file named.',
       );
     }
-    if (seen.has(key)) {
+    if (seen.has(member)) {
       throw new PipelineError(
         { file: origin.file, field: `${spec.name}.${spec.primaryKey.join('+')}` },
-        `two rows of table ${spec.name} share the key (${key})`,
+        `two rows of table ${spec.name} share the key (${named(row)})`,
         'Keys are made unique by the stage that makes the rows: this is a bug, report it with the file named.',
       );
     }
-    seen.add(key);
+    seen.add(member);
   }
 }
