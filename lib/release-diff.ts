@@ -46,9 +46,14 @@ function bucketWriter(prefix: string, count: number): { line: (i: number, text: 
   const fds: number[] = [];
   const pending: string[] = Array.from({ length: count }, () => '');
   const close = () => {
-    pending.forEach((text, b) => text && fds[b] !== undefined && writeSync(fds[b]!, text));
-    for (const fd of fds) closeSync(fd);
-    fds.length = 0;
+    // Every file is closed even when a last write fails (a full disk): the error comes after.
+    try {
+      pending.forEach((text, b) => text && fds[b] !== undefined && writeSync(fds[b]!, text));
+    } finally {
+      pending.fill('');
+      for (const fd of fds) closeSync(fd);
+      fds.length = 0;
+    }
   };
   try {
     for (let b = 0; b < count; b++) fds.push(openSync(`${prefix}.${b}`, 'w'));
@@ -82,14 +87,20 @@ function* rawRecords(path: string): Generator<string> {
     for (let i = line.indexOf('"'); i >= 0; i = line.indexOf('"', i + 1)) quotes++;
     // An odd number of quotes so far: the line break is inside a quoted field.
     if (quotes % 2 === 1) continue;
-    let text = record.endsWith('\r') ? record.slice(0, -1) : record;
-    if (first && text.startsWith('\uFEFF')) text = text.slice(1);
+    const text = clean(record, first);
     first = false;
     record = '';
     quotes = 0;
     if (text) yield text;
   }
-  if (record) yield record;
+  // An unterminated quote runs to the end of the file: the reader of the fields says so.
+  if (record) yield clean(record, first);
+}
+
+/** A record without its line end, and the first one without the BOM. */
+function clean(record: string, first: boolean): string {
+  const text = record.endsWith('\r') ? record.slice(0, -1) : record;
+  return first && text.startsWith('\uFEFF') ? text.slice(1) : text;
 }
 
 /** The fields of one raw record (RFC 4180: quoted fields may hold commas, quotes doubled, line breaks). */
@@ -149,6 +160,7 @@ function split(csv: string, prefix: string, buckets: number): { header: string[]
   try {
     if (existsSync(csv)) {
       const records = rawRecords(csv);
+      try {
       const first = records.next();
       header = first.done ? [] : fieldsOf(first.value);
       if (header.length && header[0] !== 'key') {
@@ -158,6 +170,9 @@ function split(csv: string, prefix: string, buckets: number): { header: string[]
         const key = firstField(raw);
         out.line(bucketOf(key, buckets), JSON.stringify([key, raw]));
         rows++;
+      }
+      } finally {
+        records.return(undefined);
       }
     }
   } finally {
@@ -239,6 +254,7 @@ export async function diffReleases(
         rmSync(join(scratch, `${table}.after.${i}`));
       }
       mergeSorted(Array.from({ length: buckets }, (_, i) => records<RowChange>(join(scratch, `${table}.changes.${i}.0`))), onChange);
+      for (let i = 0; i < buckets; i++) rmSync(join(scratch, `${table}.changes.${i}.0`));
     }
   } finally {
     rmSync(scratch, { recursive: true, force: true });
@@ -301,6 +317,7 @@ export function changelog(
   listed: RowChange[],
   rows: Record<string, number> = {},
 ): string {
+  // `listed` holds at most LISTED_MAX changes a table (changeLister); the counts say how many there are.
   const lines = [`# Release ${version}`, '', previous ? `Changes since ${previous}.` : 'First release: every row is new.', ''];
   lines.push('| table | added | removed | changed |', '| --- | ---: | ---: | ---: |');
   for (const t of tables) {
@@ -311,7 +328,9 @@ export function changelog(
     for (const t of LISTED_TABLES) {
       const c = listed.filter((x) => x.table === t);
       if (c.length === 0) continue;
+      const total = Object.values(counts.get(t) ?? {}).reduce((a, b) => a + b, 0);
       lines.push('', `## ${t}`, '');
+      if (total > c.length) lines.push(`The first ${c.length} of ${total} changes, by key; the changes table has them all.`, '');
       for (const x of c) {
         const show = (r: Record<string, string> | null) => (r ? Object.entries(r).filter(([k]) => ['indicator_id', 'value', 'unit', 'period', 'status', 'title', 'doc_id'].includes(k) || x.change === 'changed').map(([k, v]) => `${k}=${v}`).join(', ') : '');
         lines.push(`- ${x.change} \`${x.rowKey}\`: ${x.change === 'removed' ? show(x.old) : x.change === 'added' ? show(x.new) : `${show(x.old)} → ${show(x.new)}`}`);
@@ -321,5 +340,22 @@ export function changelog(
   return lines.join('\n') + '\n';
 }
 
-/** Tables whose changed rows CHANGELOG.md lists one by one. */
+/** Tables whose changed rows CHANGELOG.md lists one by one, up to LISTED_MAX of each. */
 export const LISTED_TABLES = ['documents', 'indicators'];
+export const LISTED_MAX = 1000;
+
+/** The changes CHANGELOG.md lists: of the listed tables, the first LISTED_MAX each, so memory stays bounded. */
+export function changeLister(): { add: (c: RowChange) => void; listed: RowChange[] } {
+  const listed: RowChange[] = [];
+  const perTable = new Map<string, number>();
+  return {
+    listed,
+    add: (c) => {
+      if (!LISTED_TABLES.includes(c.table)) return;
+      const n = perTable.get(c.table) ?? 0;
+      if (n >= LISTED_MAX) return;
+      perTable.set(c.table, n + 1);
+      listed.push(c);
+    },
+  };
+}

@@ -23,7 +23,7 @@ import type { TableRow } from '../lib/document.js';
 import { descriptor, type DescriptorInput } from '../lib/datapackage.js';
 import { PipelineError } from '../lib/errors.js';
 import { projectRoot } from '../lib/paths.js';
-import { changelog, diffReleases, LISTED_TABLES, type RowChange } from '../lib/release-diff.js';
+import { changeLister, changelog, diffReleases } from '../lib/release-diff.js';
 import { tableSpecs, type TableSpec } from '../lib/table-schema.js';
 import { typedRow, type Cell } from '../lib/typed-row.js';
 import { validateRows } from '../lib/validate-rows.js';
@@ -261,7 +261,7 @@ export class ReleaseWriter {
       const changeSpec = this.specs.find((s) => s.name === CHANGES)!;
       const changeFiles = new TableFiles(changeSpec, staging);
       this.tables.set(CHANGES, changeFiles);
-      const listed: RowChange[] = [];
+      const lister = changeLister();
       let chunk: TableRow[] = [];
       let changeCount = 0;
       const flushChanges = () => {
@@ -272,7 +272,7 @@ export class ReleaseWriter {
       };
       const diff = previousDir
         ? await diffReleases(previousDir, staging, names, options.outDir, (c) => {
-            if (LISTED_TABLES.includes(c.table)) listed.push(c);
+            lister.add(c);
             chunk.push({
               rawStart: 0,
               values: {
@@ -296,7 +296,7 @@ export class ReleaseWriter {
         }
       }
       record(changeSpec, changeCount, changeFiles.csv.close(), changeFiles.parquet.close());
-      const changelogText = changelog(version, previous?.version ?? null, diff?.counts ?? new Map(), names, listed, Object.fromEntries(written.map((w) => [w.spec.name, w.rows])));
+      const changelogText = changelog(version, previous?.version ?? null, diff?.counts ?? new Map(), names, lister.listed, Object.fromEntries(written.map((w) => [w.spec.name, w.rows])));
       writeFileSync(join(staging, 'CHANGELOG.md'), changelogText);
       sums.push(['CHANGELOG.md', sha256(changelogText)]);
 

@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
-import { changelog, diffReleases, LISTED_TABLES, type RowChange } from '../lib/release-diff.js';
+import { changeLister, changelog, diffReleases } from '../lib/release-diff.js';
 import { tableSpecs } from '../lib/table-schema.js';
 import { PipelineError } from '../lib/errors.js';
 import { build, buildShard, mergeShards, type Progress } from './runner.js';
@@ -112,9 +112,9 @@ async function main(argv: string[]): Promise<void> {
       if (!existsSync(join(d, 'datapackage.json'))) throw new PipelineError({ file: d }, 'is not a release folder (no datapackage.json)', 'Pass two folders under OUT/releases/ (or OUT/latest).');
     }
     const version = (d: string) => (JSON.parse(readFileSync(join(d, 'datapackage.json'), 'utf8')) as { version: string }).version;
-    const listed: RowChange[] = [];
-    const diff = await diffReleases(a, b, tables, tmpdir(), (c) => LISTED_TABLES.includes(c.table) && listed.push(c));
-    process.stdout.write(changelog(version(b), version(a), diff.counts, tables, listed));
+    const lister = changeLister();
+    const diff = await diffReleases(a, b, tables, tmpdir(), lister.add);
+    process.stdout.write(changelog(version(b), version(a), diff.counts, tables, lister.listed));
     return;
   }
   if (command === 'merge') {

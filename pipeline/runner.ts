@@ -320,12 +320,17 @@ export async function mergeShards(options: BuildOptions, shardDirs: string[]): P
   try {
     // Source order, as a single build has it: each shard's documents are in source order, so a
     // merge by file name (the order listSources sorts by) streams them back into one sequence.
+    for (const s of shards) {
+      if (!existsSync(join(s.dir, 'docs.jsonl'))) throw new PipelineError({ file: join(s.dir, 'docs.jsonl') }, 'is missing beside its shard.json', 'Build this shard again.');
+    }
     return await publishStream(options, async (emit) => {
-      const heads = shards.map((s) => {
-        const lines = readLines(join(s.dir, 'docs.jsonl'));
-        return { shard: s, lines, seen: new Set<string>(), doc: nextDoc(lines) };
-      });
+      const heads: Array<{ shard: (typeof shards)[number]; lines: Generator<string>; seen: Set<string>; doc: PublishedDoc | null }> = [];
       try {
+        for (const s of shards) {
+          const lines = readLines(join(s.dir, 'docs.jsonl'));
+          heads.push({ shard: s, lines, seen: new Set<string>(), doc: null });
+          heads.at(-1)!.doc = nextDoc(lines);
+        }
         for (;;) {
           let best: (typeof heads)[number] | null = null;
           for (const h of heads) if (h.doc && (!best || h.doc.file < best.doc!.file)) best = h;

@@ -10,7 +10,7 @@ import { parse } from 'csv-parse/sync';
 import { build } from '../pipeline/runner.js';
 import { listSources, readRaw } from '../pipeline/00-sources.js';
 import { WorkerPool } from '../pipeline/worker-pool.js';
-import { diffReleases, type RowChange } from '../lib/release-diff.js';
+import { changeLister, changelog, diffReleases, type RowChange } from '../lib/release-diff.js';
 import { tableSpecs } from '../lib/table-schema.js';
 import { RAW, rawFolder, runCli, tempDir } from './helpers.js';
 
@@ -82,6 +82,17 @@ describe('versions and rebuilds', () => {
     // Table by table, in key order within each table.
     const order = whole.seen.map((c) => `${names.indexOf(c.table)}`.padStart(2, '0') + c.rowKey);
     assert.deepEqual(order, [...order].sort());
+  });
+
+  test('CHANGELOG.md lists at most a thousand changed rows a table, and says how many there are', () => {
+    const lister = changeLister();
+    for (let i = 0; i < 1500; i++) lister.add({ table: 'indicators', rowKey: `k${String(i).padStart(4, '0')}`, change: 'added', columns: [], old: null, new: { value: String(i) } });
+    lister.add({ table: 'paragraphs', rowKey: 'p', change: 'added', columns: [], old: null, new: {} });
+    assert.equal(lister.listed.length, 1000, 'paragraphs are not listed; indicators stop at 1000');
+    const text = changelog('v2', 'v1', new Map([['indicators', { added: 1500, removed: 0, changed: 0 }]]), ['indicators'], lister.listed);
+    assert.match(text, /\| indicators \| 1500 \| 0 \| 0 \|/u);
+    assert.match(text, /The first 1000 of 1500 changes, by key; the changes table has them all\./u);
+    assert.equal(text.split('\n- added').length - 1, 1000);
   });
 
   test('a rebuild that drops more than the set share of indicator rows fails unless allowed', async () => {
