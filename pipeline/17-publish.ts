@@ -353,15 +353,3 @@ function diskFull(err: unknown, outDir: string): unknown {
   }
   return err;
 }
-
-/** Publish documents already in memory (shard merges and tests): open, add each, finish. */
-export async function publish(docs: Iterable<PublishedDoc>, options: PublishOptions): Promise<PublishResult> {
-  const release = ReleaseWriter.open(options);
-  try {
-    for (const doc of docs) release.add(doc);
-  } catch (err) {
-    release.abort();
-    throw err;
-  }
-  return release.finish();
-}
