@@ -196,6 +196,7 @@ export class ReleaseWriter {
         const tableRows = rows[name];
         if (tableRows?.length) files.append(tableRows, year);
       }
+      this.options.onStep?.(`added:${doc.file}`);
     } catch (err) {
       throw diskFull(err, this.options.outDir);
     }

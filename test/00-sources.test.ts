@@ -142,6 +142,17 @@ describe('a full disk while publishing', () => {
     assertUnchanged(outDir, good);
     assert.deepEqual(readdirSync(join(outDir, 'releases')).sort(), releasesBefore, 'no new release folder');
   });
+
+  test('also while the documents stream in: same message, nothing half-written left', async () => {
+    const raw = rawFolder([GOOD, '000_935736143d89c070.txt']);
+    const full = () => Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    await assert.rejects(
+      build({ rawDir: raw, outDir, onPublishStep: (s) => { if (s === `added:${GOOD}`) throw full(); } }),
+      /the disk is full \(ENOSPC\) while writing the release; nothing was published/u,
+    );
+    assertUnchanged(outDir, good);
+    assert.deepEqual(readdirSync(outDir).filter((f) => f.startsWith('.staging')), [], 'no staging folder left');
+  });
 });
 
 describe('sources in other encodings and without sidecars', () => {
