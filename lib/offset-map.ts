@@ -101,6 +101,8 @@ export function assemble(
   slices: Array<[number, number]>,
   separator: string,
 ): { text: string; map: OffsetMap } {
+  // The whole text, as one slice: nothing to copy (maps are never changed in place).
+  if (slices.length === 1 && slices[0]![0] === 0 && slices[0]![1] === text.length) return { text, map };
   let total = 0;
   slices.forEach(([s, e], i) => (total += e - s + (i > 0 ? separator.length : 0)));
   const rawStart = new Int32Array(total);
