@@ -5,10 +5,10 @@
  * a random sample of extracted values (fixed seed) for a person to check by reading.
  * Usage: node dist/bench/national.js [--sample N] [--sample-out FILE] [--seed S]
  */
-import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { newDoc, type IndicatorValue } from '../lib/document.js';
 import type { Sidecar } from '../lib/sidecar.js';
+import { sha256Hex } from '../lib/hash.js';
 import { runStages } from '../pipeline/runner.js';
 import { arg, nationalReports } from './shared.js';
 
@@ -27,7 +27,7 @@ for (const r of reports) {
   const raw = Buffer.from(r.content, 'utf8');
   bytes += raw.length;
   const t = performance.now();
-  const [doc] = runStages(newDoc(file, raw, createHash('sha256').update(raw).digest('hex')), { file, sidecar, repair: null, errata: null });
+  const [doc] = runStages(newDoc(file, raw, sha256Hex(raw)), { file, sidecar, repair: null, errata: null });
   const values = doc!.data.indicators ?? [];
   rows.push({ year, values, gdpTarget: values.some((v) => v.indicatorId === 'gdp_growth' && v.status === 'target'), ms: performance.now() - t });
 }

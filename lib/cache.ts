@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Doc } from './document.js';
+import { sha256Hex as sha256 } from './hash.js';
 import { COMPANION_SUFFIXES, companionName, type CompanionKind } from './companions.js';
 import { projectRoot } from './paths.js';
 
@@ -17,8 +18,6 @@ export type PublishedDoc = Pick<Doc, 'file' | 'rawSha256' | 'meta' | 'rows' | 'm
 
 /** Only what publish needs, so a document can go to the cache, another thread or a shard. */
 export const published = (d: PublishedDoc): PublishedDoc => ({ file: d.file, rawSha256: d.rawSha256, meta: d.meta, rows: d.rows, messages: d.messages });
-
-const sha256 = (s: string | Buffer) => createHash('sha256').update(s).digest('hex');
 
 let fingerprint: string | null = null;
 

@@ -2,12 +2,12 @@
  * Stage 0, sources: find the raw files and their sidecars and make the initial document of each.
  * Reading is the only input side effect in the pipeline; nothing here writes.
  */
-import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { newDoc, type Doc } from '../lib/document.js';
 import { COMPANION_SUFFIXES, checkNamesItsFile, companionName, type CompanionKind } from '../lib/companions.js';
 import { PipelineError } from '../lib/errors.js';
+import { sha256Hex } from '../lib/hash.js';
 import { readJsonData } from '../lib/json-data.js';
 import { parseSidecar, type Sidecar } from '../lib/sidecar.js';
 import type { ErrataFile, RepairFile } from '../lib/document.js';
@@ -67,7 +67,7 @@ export interface RawSource {
 
 export function readRaw(source: Pick<Source, 'path'>): RawSource {
   const raw = new Uint8Array(readFileSync(source.path));
-  return { raw, sha256: createHash('sha256').update(raw).digest('hex') };
+  return { raw, sha256: sha256Hex(raw) };
 }
 
 export function readSource(source: Source, read: RawSource = readRaw(source)): Doc {

@@ -5,8 +5,8 @@
  * between this stage and a schema fails the document that shows it, with its file and line.
  */
 import type { Stage, TableRow } from '../lib/document.js';
-import { hash as digest } from 'node:crypto';
 import { withStage } from '../lib/document.js';
+import { sha256Hex } from '../lib/hash.js';
 import { codePointLength } from '../lib/chars.js';
 import { catalog } from '../lib/catalog.js';
 import { rawRange } from '../lib/offset-map.js';
@@ -14,8 +14,7 @@ import { validateRows } from '../lib/validate-rows.js';
 import { tableSpec } from '../lib/table-schema.js';
 import { typedRow, type Cell } from '../lib/typed-row.js';
 
-// One-shot hashing: a Hash object per row cost more than the hashing itself.
-const hash = (...parts: Array<string | number | null>) => digest('sha256', parts.map((p) => String(p)).join('\u0000'), 'hex').slice(0, 12);
+const hash = (...parts: Array<string | number | null>) => sha256Hex(parts.map((p) => String(p)).join('\u0000')).slice(0, 12);
 
 /** Keys made from content, numbered only among rows with the same content: stable when other rows change. */
 function keyMaker(prefix: string): (...parts: Array<string | number | null>) => string {

@@ -15,13 +15,14 @@
  * Same input, same bytes: the only date is the dataset date given (SOURCE_DATE_EPOCH), and rows
  * are ordered by document.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PublishedDoc } from '../lib/cache.js';
 import type { TableRow } from '../lib/document.js';
 import { descriptor, type DescriptorInput } from '../lib/datapackage.js';
 import { PipelineError } from '../lib/errors.js';
+import { sha256Hex as sha256 } from '../lib/hash.js';
 import { projectRoot } from '../lib/paths.js';
 import { changeLister, changelog, diffReleases } from '../lib/release-diff.js';
 import { tableSpecs, type TableSpec } from '../lib/table-schema.js';
@@ -54,8 +55,6 @@ export interface PublishResult {
   /** The data equals the newest release's: nothing was written. */
   unchanged: boolean;
 }
-
-const sha256 = (data: string | Uint8Array) => createHash('sha256').update(data).digest('hex');
 
 function codeVersion(): string {
   const pkg = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string };

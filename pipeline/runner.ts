@@ -6,7 +6,6 @@
  * the oldest unfinished one, so memory holds a few documents, never the corpus. The stages are
  * pure, so order of completion never shows in the output.
  */
-import { createHash } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +13,7 @@ import PQueue from 'p-queue';
 import { codeFingerprint, published, readCache, sourceKey, writeCache, type PublishedDoc } from '../lib/cache.js';
 import type { Doc, Message, Stage, StageContext } from '../lib/document.js';
 import { PipelineError } from '../lib/errors.js';
+import { sha256Hex } from '../lib/hash.js';
 import { readLines } from '../lib/jsonl.js';
 import { acquireLock } from '../lib/lock.js';
 import { RawLines } from '../lib/raw-position.js';
@@ -267,7 +267,7 @@ async function processSources(options: BuildOptions, sources: Source[], emit: (d
 
 /** Which of `count` shards (1-based) a source belongs to: a hash of its file name, so any machine agrees. */
 export function shardOf(file: string, count: number): number {
-  return (parseInt(createHash('sha256').update(file).digest('hex').slice(0, 8), 16) % count) + 1;
+  return (parseInt(sha256Hex(file).slice(0, 8), 16) % count) + 1;
 }
 
 export interface ShardManifest {

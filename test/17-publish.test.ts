@@ -4,7 +4,6 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -24,7 +23,7 @@ import { csvRecords } from '../lib/release-diff.js';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import fc from 'fast-check';
-import { duckdb, freshBuild, PYTHON, tempDir } from './helpers.js';
+import { duckdb, freshBuild, PYTHON, sha256Hex, tempDir } from './helpers.js';
 
 let outDir = '';
 let latest = '';
@@ -52,7 +51,7 @@ describe('release files', () => {
     const lines = readFileSync(join(latest, 'SHA256SUMS'), 'utf8').trim().split('\n');
     const listed = new Map(lines.map((l) => l.split('  ').reverse() as [string, string]));
     const files = readdirSync(latest, { recursive: true }).map(String).filter((x) => x !== 'SHA256SUMS' && x.includes('.'));
-    for (const f of files) assert.equal(listed.get(f), createHash('sha256').update(readFileSync(join(latest, f))).digest('hex'), f);
+    for (const f of files) assert.equal(listed.get(f), sha256Hex(readFileSync(join(latest, f))), f);
     assert.equal(listed.size, files.length);
   });
 });
@@ -153,7 +152,7 @@ describe('Parquet written in row groups as rows stream in', () => {
         key: `doc-${i}`, doc_id: `doc-${i}`, source_file: `f${i}.txt`, title: gap ? null : `第${i}号 政府工作报告 𠀀`, kind: 'government_work_report',
         region: '全国', scope: 'national', date: gap ? null : `20${String(10 + i).padStart(2, '0')}-03-0${(i % 9) + 1}`, year: gap ? null : 2010 + i,
         speaker: null, speaker_role: null, event: null, dateline: null, source_url: null, metadata_source: 'sidecar', encoding: 'utf-8',
-        raw_sha256: createHash('sha256').update(String(i)).digest('hex'), raw_bytes: 2_000_000_000 + i, file_chars: 1000 + i,
+        raw_sha256: sha256Hex(String(i)), raw_bytes: 2_000_000_000 + i, file_chars: 1000 + i,
         raw_start: 0, raw_end: 10 + i, text_chars: 900 + i, paragraph_count: i,
       };
     });
@@ -343,7 +342,7 @@ describe('datapackage.json', () => {
     assert.match(dp.version, /^\d+\.\d+\.\d+\+[0-9a-f]{16}$/u);
     assert.ok(dp.licenses.length > 0);
     for (const s of dp.sources) {
-      assert.equal(s['x-sha256'], createHash('sha256').update(readFileSync(join(projectRoot, s.path))).digest('hex'));
+      assert.equal(s['x-sha256'], sha256Hex(readFileSync(join(projectRoot, s.path))));
     }
     assert.equal(dp.sources.length, 5);
     for (const spec of tableSpecs()) {
@@ -352,7 +351,7 @@ describe('datapackage.json', () => {
         assert.ok(r, name);
         assert.deepEqual(r.schema.fields.map((f) => f.name), spec.columns.map((c) => c.name));
         assert.ok(r.schema.fields.every((f) => f.description.length > 0), `${name}: every field is described`);
-        assert.equal(r.hash, `sha256:${createHash('sha256').update(readFileSync(join(latest, r.path))).digest('hex')}`);
+        assert.equal(r.hash, `sha256:${sha256Hex(readFileSync(join(latest, r.path)))}`);
       }
     }
   });

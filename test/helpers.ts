@@ -1,5 +1,4 @@
 /** Shared test helpers: fresh builds in temp folders, the CLI as a child process, readers. */
-import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -58,7 +57,4 @@ export function readText(path: string): string {
   return readFileSync(path, 'utf8');
 }
 
-/** The SHA-256 a document of these bytes carries, as the sources stage computes it. */
-export function sha256Hex(data: string | Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
-}
+export { sha256Hex } from '../lib/hash.js';
