@@ -123,8 +123,14 @@ export class QuantityScanner {
       if (badMatch) return this.unreadable(text, at, at + badMatch[0].length, 'malformed number');
     }
 
-    // A range needs a separator after its first number; most numbers have none.
-    const candidates = digit ? (rangeAhead(text, at) ? [this.range, this.single] : [this.single]) : [this.zhPercent, this.single, this.wordAmount];
+    // A range needs a separator after its first number; most numbers have none. At a Chinese
+    // numeral (一 starts many words) only 百分之 and a numeral can start: the qualifier words
+    // before a percent and the verbs of wordAmount begin with other characters.
+    const candidates = digit
+      ? rangeAhead(text, at) ? [this.range, this.single] : [this.single]
+      : kind === NUMERAL
+        ? text.startsWith('百分之', at) ? [this.zhPercent, this.single] : [this.single]
+        : [this.zhPercent, this.single, this.wordAmount];
     for (const re of candidates) {
       re.lastIndex = at;
       const r = re.exec(text);
