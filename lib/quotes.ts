@@ -1,4 +1,5 @@
 import type { Doc, StageContext } from './document.js';
+import { companionName } from './companions.js';
 import { PipelineError, type ErrorLocation } from './errors.js';
 
 /** Where a quoted stretch of text stands; data files quote text instead of giving offsets. */
@@ -25,16 +26,25 @@ export function quoteOnce(text: string, quote: string, at: ErrorLocation, where:
 
 /**
  * The entries of a source's data file (repair steps, errata) that apply to this document, with
- * their index; an entry naming a document the source does not hold fails the build.
+ * their index, and the file's name for errors; none without the file. An entry naming a document
+ * the source does not hold fails the build.
  */
-export function entriesFor<T extends { doc: string }>(doc: Doc, ctx: StageContext, entries: T[], dataFile: string, list: string): Array<[T, number]> {
-  const known = new Set(ctx.sidecar?.documents.map((d) => d.id) ?? [doc.meta!.id]);
+export function entriesFor<T extends { doc: string }>(
+  doc: Doc,
+  ctx: StageContext,
+  kind: 'repair' | 'errata',
+  entries: T[] | undefined,
+  list: string,
+): { name: string; mine: Array<[T, number]> } {
+  const name = companionName(doc.file, kind);
   const mine: Array<[T, number]> = [];
+  if (!entries?.length || !doc.meta) return { name, mine };
+  const known = new Set(ctx.sidecar?.documents.map((d) => d.id) ?? [doc.meta.id]);
   entries.forEach((entry, i) => {
     if (!known.has(entry.doc)) {
-      throw new PipelineError({ file: dataFile, field: `${list}.${i}.doc` }, `names document "${entry.doc}", which ${doc.file} does not hold`, `Use one of: ${[...known].join(', ')}.`);
+      throw new PipelineError({ file: name, field: `${list}.${i}.doc` }, `names document "${entry.doc}", which ${doc.file} does not hold`, `Use one of: ${[...known].join(', ')}.`);
     }
     if (entry.doc === doc.meta!.id) mine.push([entry, i]);
   });
-  return mine;
+  return { name, mine };
 }

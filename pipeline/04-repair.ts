@@ -4,21 +4,16 @@
  * exact text it expects; a quote that no longer matches fails the build.
  */
 import type { Stage } from '../lib/document.js';
-import { withStage } from '../lib/document.js';
 import { withEdits } from '../lib/edits.js';
-
 import type { Edit } from '../lib/offset-map.js';
-import { companionName } from '../lib/companions.js';
 import { entriesFor, quoteOnce } from '../lib/quotes.js';
 
 export const repair: Stage = {
   name: 'repair',
   version: '1',
   run(doc, ctx) {
-    const steps = ctx.repair?.steps ?? [];
-    if (steps.length === 0 || !doc.meta) return withStage(doc, this, {});
-    const name = companionName(doc.file, 'repair');
-    const edits: Edit[] = entriesFor(doc, ctx, steps, name, 'steps').map(([step, i]) => {
+    const { name, mine } = entriesFor(doc, ctx, 'repair', ctx.repair?.steps, 'steps');
+    const edits: Edit[] = mine.map(([step, i]) => {
       const at = quoteOnce(doc.text, step.quote, { file: name, field: `steps.${i}.quote` }, `document ${step.doc}`, 'The raw file changed or the quote is wrong: quote the exact text (line endings as LF).');
       return { start: at, end: at + step.quote.length, text: '', reason: step.reason };
     });

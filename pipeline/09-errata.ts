@@ -4,23 +4,18 @@
  * the build: the text changed, and the erratum must be looked at again.
  */
 import type { Stage } from '../lib/document.js';
-import { withStage } from '../lib/document.js';
 import { withEdits } from '../lib/edits.js';
 import { PipelineError } from '../lib/errors.js';
-
 import type { Edit } from '../lib/offset-map.js';
-import { companionName } from '../lib/companions.js';
 import { entriesFor, occurrences } from '../lib/quotes.js';
 
 export const errata: Stage = {
   name: 'errata',
   version: '1',
   run(doc, ctx) {
-    const list = ctx.errata?.errata ?? [];
-    if (list.length === 0 || !doc.meta) return withStage(doc, this, {});
-    const name = companionName(doc.file, 'errata');
+    const { name, mine } = entriesFor(doc, ctx, 'errata', ctx.errata?.errata, 'errata');
     const edits: Edit[] = [];
-    for (const [e, i] of entriesFor(doc, ctx, list, name, 'errata')) {
+    for (const [e, i] of mine) {
       const at = occurrences(doc.text, e.context);
       const inner = occurrences(e.context, e.wrong);
       if (inner.length !== 1) {
