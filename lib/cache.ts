@@ -64,7 +64,7 @@ export function readCache(cacheDir: string, key: string): CacheRead {
 
 export function writeCache(cacheDir: string, key: string, docs: PublishedDoc[]): void {
   mkdirSync(cacheDir, { recursive: true });
-  const payload = JSON.stringify(docs.map(published));
+  const payload = JSON.stringify(docs);
   const tmp = join(cacheDir, `.${key}.${process.pid}.tmp`);
   writeFileSync(tmp, JSON.stringify({ sha256: sha256(payload), payload }));
   renameSync(tmp, join(cacheDir, `${key}.json`));

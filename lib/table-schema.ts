@@ -94,6 +94,14 @@ export function tableSpecs(): TableSpec[] {
   return cache;
 }
 
+/** The table publish makes itself, against the previous release; every other table comes from the documents. */
+export const CHANGES_TABLE = 'changes';
+
+/** The tables made from the documents (all but changes): what a release's content hash and diff cover. */
+export function dataTableSpecs(): TableSpec[] {
+  return tableSpecs().filter((t) => t.name !== CHANGES_TABLE);
+}
+
 export function tableSpec(name: string): TableSpec {
   const spec = tableSpecs().find((t) => t.name === name);
   if (!spec) throw new Error(`no table schema schemas/tables/${name}.schema.json`);

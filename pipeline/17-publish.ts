@@ -25,7 +25,7 @@ import { PipelineError } from '../lib/errors.js';
 import { sha256Hex as sha256 } from '../lib/hash.js';
 import { projectRoot } from '../lib/paths.js';
 import { changeLister, changelog, diffReleases } from '../lib/release-diff.js';
-import { tableSpecs, type TableSpec } from '../lib/table-schema.js';
+import { CHANGES_TABLE, dataTableSpecs, tableSpec, type TableSpec } from '../lib/table-schema.js';
 import { typedRow, type Cell } from '../lib/typed-row.js';
 import { validateRows } from '../lib/validate-rows.js';
 import type { Written } from '../lib/file-sink.js';
@@ -61,8 +61,6 @@ function codeVersion(): string {
   return pkg.version;
 }
 
-/** The table publish makes itself, against the previous release; every other table comes from the documents. */
-const CHANGES = 'changes';
 /** Tables also written as a hive-partitioned Parquet dataset by document year. */
 const PARTITIONED = ['paragraphs', 'mentions', 'indicators'];
 /**
@@ -133,7 +131,6 @@ class TableFiles {
  * staging folder. A failure anywhere leaves the previous release and out/latest untouched.
  */
 export class ReleaseWriter {
-  private readonly specs = tableSpecs();
   private readonly tables = new Map<string, TableFiles>();
   /** Which file claims each document id: ids must be unique across the raw folder. */
   private readonly owners = new Map<string, string>();
@@ -152,7 +149,7 @@ export class ReleaseWriter {
     mkdirSync(staging);
     const release = new ReleaseWriter(options, staging);
     try {
-      for (const spec of release.specs) if (spec.name !== CHANGES) release.tables.set(spec.name, new TableFiles(spec, staging));
+      for (const spec of dataTableSpecs()) release.tables.set(spec.name, new TableFiles(spec, staging));
     } catch (err) {
       release.abort();
       throw diskFull(err, options.outDir);
@@ -258,14 +255,14 @@ export class ReleaseWriter {
       // Against the previous release, both read back from their CSV files as users read them; a
       // first release has no previous one, so nothing to compare and an empty changes table.
       // Changes stream from the diff into the changes table, a chunk at a time.
-      const changeSpec = this.specs.find((s) => s.name === CHANGES)!;
+      const changeSpec = tableSpec(CHANGES_TABLE);
       const changeFiles = new TableFiles(changeSpec, staging);
-      this.tables.set(CHANGES, changeFiles);
+      this.tables.set(CHANGES_TABLE, changeFiles);
       const lister = changeLister();
       let chunk: TableRow[] = [];
       let changeCount = 0;
       const flushChanges = () => {
-        validateRows(CHANGES, chunk, { file: 'out/latest' });
+        validateRows(CHANGES_TABLE, chunk, { file: 'out/latest' });
         changeFiles.append(chunk.map((r) => typedRow(changeSpec, r.values)), null);
         changeCount += chunk.length;
         chunk = [];

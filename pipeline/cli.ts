@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import { changeLister, changelog, diffReleases } from '../lib/release-diff.js';
-import { tableSpecs } from '../lib/table-schema.js';
+import { dataTableSpecs } from '../lib/table-schema.js';
 import { PipelineError } from '../lib/errors.js';
 import { build, buildShard, mergeShards, type Progress } from './runner.js';
 import type { Message } from '../lib/document.js';
@@ -106,7 +106,7 @@ async function main(argv: string[]): Promise<void> {
   };
   if (command === 'diff') {
     if (rest.length !== 2) usage('diff takes two release folders: diff A B');
-    const tables = tableSpecs().map((t) => t.name).filter((t) => t !== 'changes');
+    const tables = dataTableSpecs().map((t) => t.name);
     const [a, b] = rest.map((d) => resolve(d!)) as [string, string];
     for (const d of [a, b]) {
       if (!existsSync(join(d, 'datapackage.json'))) throw new PipelineError({ file: d }, 'is not a release folder (no datapackage.json)', 'Pass two folders under OUT/releases/ (or OUT/latest).');

@@ -290,7 +290,7 @@ export async function buildShard(options: BuildOptions, index: number, count: nu
   const fd = openSync(`${docsPath}.tmp`, 'w');
   try {
     await processSources({ ...options, cache: false }, sources, (docs) => {
-      for (const d of docs) writeSync(fd, JSON.stringify(published(d)) + '\n');
+      for (const d of docs) writeSync(fd, JSON.stringify(d) + '\n');
     });
   } finally {
     closeSync(fd);
