@@ -161,16 +161,16 @@ function split(csv: string, prefix: string, buckets: number): { header: string[]
     if (existsSync(csv)) {
       const records = rawRecords(csv);
       try {
-      const first = records.next();
-      header = first.done ? [] : fieldsOf(first.value);
-      if (header.length && header[0] !== 'key') {
-        throw new PipelineError({ file: csv }, `has "${header[0]}" as its first column, not "key"`, 'Releases compare by the key in the first column: compare two releases this pipeline made.');
-      }
-      for (const raw of records) {
-        const key = firstField(raw);
-        out.line(bucketOf(key, buckets), JSON.stringify([key, raw]));
-        rows++;
-      }
+        const first = records.next();
+        header = first.done ? [] : fieldsOf(first.value);
+        if (header.length && header[0] !== 'key') {
+          throw new PipelineError({ file: csv }, `has "${header[0]}" as its first column, not "key"`, 'Releases compare by the key in the first column: compare two releases this pipeline made.');
+        }
+        for (const raw of records) {
+          const key = firstField(raw);
+          out.line(bucketOf(key, buckets), JSON.stringify([key, raw]));
+          rows++;
+        }
       } finally {
         records.return(undefined);
       }

@@ -1,6 +1,6 @@
 /** Declarative data files (repair, errata) fail loudly when the text no longer matches them. */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { PipelineError } from '../lib/errors.js';
@@ -11,15 +11,9 @@ import { RAW, rawFolder } from './helpers.js';
 const F001 = '001_fded38c25ca3aa33.txt';
 const F004 = '004_0847de0676df852f.txt';
 const json = (name: string) => JSON.parse(readFileSync(join(RAW, name), 'utf8')) as Record<string, Array<Record<string, string>>>;
-const companions = (f: string) => ['.repair.json', '.errata.json'].map((s) => f.replace('.txt', s));
-
 /** Process one seed with its repair and errata files, some of them replaced. */
 function run(file: string, replaced: Record<string, string>) {
-  const files: Record<string, string> = {};
-  for (const c of companions(file)) {
-    if (existsSync(join(RAW, c))) files[c] = readFileSync(join(RAW, c), 'utf8');
-  }
-  const dir = rawFolder([file], { ...files, ...replaced });
+  const dir = rawFolder([file], replaced);
   return processSource(listSources(dir).find((s) => s.file === file)!);
 }
 

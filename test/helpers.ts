@@ -1,9 +1,10 @@
 /** Shared test helpers: fresh builds in temp folders, the CLI as a child process, readers. */
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { companionName, type CompanionKind } from '../lib/companions.js';
 import { projectRoot } from '../lib/paths.js';
 import { build, type BuildOptions, type BuildResult } from '../pipeline/runner.js';
 
@@ -24,13 +25,17 @@ export async function freshBuild(rawDir = RAW, extra: Partial<BuildOptions> = {}
   return { ...result, outDir };
 }
 
-/** A raw folder holding copies of some seeds (with sidecars) plus extra files. */
-export function rawFolder(seeds: string[], extra: Record<string, string | Uint8Array> = {}): string {
+/**
+ * A raw folder holding copies of some seeds with their companions (sidecar, repair and errata
+ * files, as raw/ has them; `companions` narrows that) plus extra files.
+ */
+export function rawFolder(seeds: string[], extra: Record<string, string | Uint8Array> = {}, companions: CompanionKind[] = ['sidecar', 'repair', 'errata']): string {
   const dir = join(tempDir('raw'), 'raw');
   mkdirSync(dir, { recursive: true });
   for (const s of seeds) {
-    cpSync(join(RAW, s), join(dir, s));
-    cpSync(join(RAW, s.replace(/\.txt$/u, '.meta.json')), join(dir, s.replace(/\.txt$/u, '.meta.json')));
+    for (const name of [s, ...companions.map((k) => companionName(s, k))]) {
+      if (existsSync(join(RAW, name))) cpSync(join(RAW, name), join(dir, name));
+    }
   }
   for (const [name, content] of Object.entries(extra)) writeFileSync(join(dir, name), content);
   return dir;

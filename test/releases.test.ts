@@ -43,7 +43,7 @@ describe('versions and rebuilds', () => {
     // One number in one paragraph of A changes: 退出煤炭过剩产能1.57亿吨 becomes 1.58亿吨.
     const text = readFileSync(join(RAW, A), 'utf8');
     assert.equal(text.split('退出煤炭过剩产能1.57亿吨').length, 2);
-    const edited = rawFolder([B], { [A]: text.replace('退出煤炭过剩产能1.57亿吨', '退出煤炭过剩产能1.58亿吨'), [A.replace('.txt', '.meta.json')]: readFileSync(join(RAW, A.replace('.txt', '.meta.json'))) });
+    const edited = rawFolder([A, B], { [A]: text.replace('退出煤炭过剩产能1.57亿吨', '退出煤炭过剩产能1.58亿吨') });
     const result = await build({ rawDir: edited, outDir: out, releaseDate: '2026.11.22' });
     const after = realpathSync(join(out, 'latest'));
     assert.notEqual(after, before);
