@@ -7,10 +7,9 @@
  */
 import { writeFileSync } from 'node:fs';
 import { newDoc, type IndicatorValue } from '../lib/document.js';
-import type { Sidecar } from '../lib/sidecar.js';
 import { sha256Hex } from '../lib/hash.js';
 import { runStages } from '../pipeline/runner.js';
-import { arg, nationalReports } from './shared.js';
+import { arg, nationalReports, nationalSidecar } from './shared.js';
 
 const reports = nationalReports().filter((r) => r.year !== null);
 
@@ -20,10 +19,7 @@ const started = performance.now();
 for (const r of reports) {
   const year = r.year!;
   const file = `national-${year}.txt`;
-  const sidecar: Sidecar = {
-    file, origin: { publisher: null, url: null, retrieved: null, licence: null },
-    documents: [{ id: `national-gwr-${year}`, title: r.title, kind: 'government_work_report', region: '全国', scope: 'national', date: null, year, speaker: null, speaker_role: null, event: null, dateline: null, source_url: null }],
-  };
+  const sidecar = nationalSidecar(file, `national-gwr-${year}`, r);
   const raw = Buffer.from(r.content, 'utf8');
   bytes += raw.length;
   const t = performance.now();

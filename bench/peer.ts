@@ -9,15 +9,15 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as Recognizers from '@microsoft/recognizers-text-suite';
+import { SCALES } from '../lib/catalog.js';
 import { projectRoot } from '../lib/paths.js';
 import { getScanner } from '../pipeline/14-quantities.js';
 import { listSources } from '../pipeline/00-sources.js';
 import { processSource } from '../pipeline/runner.js';
 
-const SCALE: Array<[string, number]> = [['万亿', 1e12], ['亿', 1e8], ['万', 1e4]];
 const scaled = (value: number, unit: string | null) => {
   if (unit === '成') return value * 10; // 八成 is 80%
-  for (const [w, f] of SCALE) if (unit?.startsWith(w)) return value * f;
+  for (const [w, f] of SCALES) if (unit?.startsWith(w)) return value * f;
   return value;
 };
 const close = (a: number, b: number) => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));

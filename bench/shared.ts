@@ -1,7 +1,9 @@
 /** What the benchmark scripts share: their flags and the national reports of ../shared. */
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { companionName } from '../lib/companions.js';
 import { projectRoot } from '../lib/paths.js';
+import type { Sidecar } from '../lib/sidecar.js';
 
 /** The value after `--name` on the command line, or the fallback. */
 export function arg(name: string, fallback: string): string {
@@ -16,14 +18,29 @@ export interface NationalReport {
   content: string;
 }
 
+/** The sidecar of a national report written to `file` as document `id`: all the corpus states of it. */
+export function nationalSidecar(file: string, id: string, report: NationalReport): Sidecar {
+  return {
+    file, origin: { publisher: null, url: null, retrieved: null, licence: null },
+    documents: [{ id, title: report.title, kind: 'government_work_report', region: '全国', scope: 'national', date: null, year: report.year, speaker: null, speaker_role: null, event: null, dateline: null, source_url: null }],
+  };
+}
+
+/** The national reports' corpus in ../shared (the benchmarks' and some tests' input). */
+export const NATIONAL_CORPUS = join(projectRoot, '..', 'shared', 'corpora', 'national-gwr', 'government_work_reports.jsonl');
+
 /** The 72 national government work reports, or exit with a message when ../shared is missing. */
 export function nationalReports(): NationalReport[] {
-  const corpus = join(projectRoot, '..', 'shared', 'corpora', 'national-gwr', 'government_work_reports.jsonl');
-  if (!existsSync(corpus)) {
-    process.stderr.write(`${corpus} is missing: this benchmark needs ../shared beside the clone.\n`);
+  if (!existsSync(NATIONAL_CORPUS)) {
+    process.stderr.write(`${NATIONAL_CORPUS} is missing: this benchmark needs ../shared beside the clone.\n`);
     process.exit(1);
   }
-  return readFileSync(corpus, 'utf8').split('\n').filter(Boolean).map((l) => {
+  return readNationalReports();
+}
+
+/** The reports of the corpus file, as read. */
+export function readNationalReports(): NationalReport[] {
+  return readFileSync(NATIONAL_CORPUS, 'utf8').split('\n').filter(Boolean).map((l) => {
     const r = JSON.parse(l) as { title: string; year: number | string | null; content: string };
     return { title: r.title, year: r.year === null ? null : Number(r.year), content: r.content };
   });
@@ -50,10 +67,7 @@ export function makeCorpus(dir: string, bytes: number): { files: number; bytes: 
       const name = `gwr-${year ?? 'resolution'}-${copy}-${files}.txt`;
       const id = name.replace('.txt', '').toLowerCase();
       writeFileSync(join(dir, name), r.content);
-      writeFileSync(join(dir, name.replace('.txt', '.meta.json')), JSON.stringify({
-        file: name, origin: { publisher: null, url: null, retrieved: null, licence: null },
-        documents: [{ id, title: r.title, kind: 'government_work_report', region: '全国', scope: 'national', date: null, year, speaker: null, speaker_role: null, event: null, dateline: null, source_url: null }],
-      }));
+      writeFileSync(join(dir, companionName(name, 'sidecar')), JSON.stringify(nationalSidecar(name, id, r)));
       total += Buffer.byteLength(r.content, 'utf8');
       files++;
     }

@@ -31,7 +31,7 @@ export function catalog(): Catalog {
 }
 
 /** Scale words a unit as written may begin with, and their factors. */
-const SCALES: Array<[string, number]> = [['万亿', 1e12], ['千亿', 1e11], ['百亿', 1e10], ['亿', 1e8], ['千万', 1e7], ['百万', 1e6], ['万', 1e4]];
+export const SCALES: Array<[string, number]> = [['万亿', 1e12], ['千亿', 1e11], ['百亿', 1e10], ['亿', 1e8], ['千万', 1e7], ['百万', 1e6], ['万', 1e4]];
 
 /** A unit as written (万亿元, 万人, %) in base units: { std: 'yuan', factor: 1e12 }, or null. */
 export function standardUnit(unit: string | null, units = catalog().units): { std: string; factor: number } | null {

@@ -25,15 +25,15 @@ export interface GoldRecord {
 
 const FIELDS = ['indicator_id', 'value', 'unit', 'period', 'status', 'qualifier'] as const;
 
+/** A prediction is a gold-shaped record (its number: the mention's text, no quote) plus its sentence. */
 interface Predicted extends GoldRecord {
   sentence: string;
-  mention: string;
 }
 
 function toRecord(v: IndicatorValue, mentionText: string): Predicted {
   return {
     indicator_id: v.indicatorId, value: v.value, value_low: v.valueLow, value_high: v.valueHigh, unit: v.unit, qualifier: v.qualifier,
-    status: v.status, period: v.period, number: mentionText, quote: '', sentence: v.sentence, mention: mentionText,
+    status: v.status, period: v.period, number: mentionText, quote: '', sentence: v.sentence,
   };
 }
 
@@ -46,7 +46,7 @@ const fieldValue = (r: GoldRecord, f: (typeof FIELDS)[number]) => (f === 'value'
 /** Gold and prediction are about the same statement: the gold quote is in the sentence and the number is the mention's. */
 const aligned = (g: GoldRecord, p: Predicted) =>
   p.sentence.includes(g.quote) || g.quote.includes(p.sentence)
-    ? g.number === null ? p.mention === '' : p.mention.includes(g.number) || g.number.includes(p.mention)
+    ? g.number === null ? p.number === '' : p.number!.includes(g.number) || g.number.includes(p.number!)
     : false;
 
 const f1 = (p: number, r: number) => (p + r === 0 ? 0 : (2 * p * r) / (p + r));

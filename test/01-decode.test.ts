@@ -2,34 +2,17 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { decode, firstInvalidUtf8 } from '../pipeline/01-decode.js';
 import { unicode } from '../pipeline/02-unicode.js';
-import { readSource } from '../pipeline/00-sources.js';
 import { PipelineError } from '../lib/errors.js';
-import { RawLines } from '../lib/raw-position.js';
 import type { Doc } from '../lib/document.js';
-import { rawFolder } from './helpers.js';
-import { join } from 'node:path';
+import { assertProvenance, runText } from './helpers.js';
 
-function docOf(bytes: Uint8Array, file = 'case.txt'): Doc {
-  const dir = rawFolder([], { [file]: bytes });
-  return readSource({ file, path: join(dir, file), sidecarName: '', sidecar: null, repair: null, errata: null });
-}
-const ctx = (d: Doc) => ({ sidecar: null, repair: null, errata: null, lines: new RawLines(d.raw, 'utf-8') });
-const run = (d: Doc) => decode.run(d, ctx(d)) as Doc;
+/** The bytes decoded as the source `file`. */
+const decoded = (bytes: Uint8Array, file = 'case.txt'): Doc => runText(bytes, file, [decode])[0]!;
 
-/** Every text unit maps to raw bytes that decode (in that encoding) to the same character. */
-function assertProvenance(doc: Doc): void {
-  const dec = new TextDecoder(doc.encoding);
-  let i = 0;
-  for (const ch of doc.text) {
-    const bytes = doc.raw.subarray(doc.map.rawStart[i]!, doc.map.rawEnd[i]!);
-    assert.equal(dec.decode(bytes), ch, `unit ${i}`);
-    i += ch.length;
-  }
-}
 
 describe('decode', () => {
   test('UTF-8 text with characters outside the BMP maps every unit to its bytes', () => {
-    const d = run(docOf(Buffer.from('山西𠀀省 GDP增长6%\n', 'utf8')));
+    const d = decoded(Buffer.from('山西𠀀省 GDP增长6%\n', 'utf8'));
     assert.equal(d.encoding, 'utf-8');
     assert.equal(d.text, '山西𠀀省 GDP增长6%\n');
     assert.equal(d.rawChars, 13);
@@ -40,7 +23,7 @@ describe('decode', () => {
 
   test('GB18030 bytes decode when they are not UTF-8, with byte-exact provenance', () => {
     const gb = Buffer.from('c9bdcef7caa1d5feb8aeb9a4d7f7b1a8b8e6a3ba323032', 'hex'); // 山西省政府工作报告：202
-    const d = run(docOf(gb));
+    const d = decoded(gb);
     assert.equal(d.encoding, 'gb18030');
     assert.equal(d.text, '山西省政府工作报告：202');
     assertProvenance(d);
@@ -50,7 +33,7 @@ describe('decode', () => {
   test('bytes that are neither UTF-8 nor GB18030 fail, naming the file and the first bad byte', () => {
     const bad = Buffer.concat([Buffer.from('第一行\n第二行abc', 'utf8'), Buffer.from([0xff, 0xfe, 0x80])]);
     assert.equal(firstInvalidUtf8(bad), 22);
-    assert.throws(() => run(docOf(bad, 'broken.txt')), (err: unknown) => {
+    assert.throws(() => decoded(bad, 'broken.txt'), (err: unknown) => {
       assert.ok(err instanceof PipelineError);
       assert.match(err.message, /^broken\.txt: line 2, column 7: byte 22: is not valid UTF-8 \(byte 0xff/u);
       assert.match(err.message, /Re-save the file as UTF-8/u);
@@ -60,25 +43,24 @@ describe('decode', () => {
 
   test('Windows-1252 text is not taken for GB18030', () => {
     // "Café, naïve" as Windows-1252: 0xe9 followed by ',' is no GB18030 sequence.
-    assert.throws(() => run(docOf(Buffer.from('436166e92c206e61ef7665', 'hex'))), /line 1, column 4: byte 3: is not valid UTF-8/u);
+    assert.throws(() => decoded(Buffer.from('436166e92c206e61ef7665', 'hex')), /line 1, column 4: byte 3: is not valid UTF-8/u);
   });
 
   test('an empty file fails with the file named', () => {
-    assert.throws(() => run(docOf(new Uint8Array(0), 'empty.txt')), /^PipelineError: empty\.txt: is empty/u);
-    assert.throws(() => run(docOf(Buffer.from('\uFEFF \n\n', 'utf8'), 'blank.txt')), /blank\.txt: is empty/u);
+    assert.throws(() => decoded(new Uint8Array(0), 'empty.txt'), /^PipelineError: empty\.txt: is empty/u);
+    assert.throws(() => decoded(Buffer.from('\uFEFF \n\n', 'utf8'), 'blank.txt'), /blank\.txt: is empty/u);
   });
 
   test('a binary file fails naming the NUL byte', () => {
     const png = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
-    assert.throws(() => run(docOf(png, 'image.txt')), /image\.txt: line 3, column 1: byte 8: looks like a binary file/u);
-    assert.throws(() => run(docOf(Buffer.from('文本\u0000more', 'utf8'), 'nul.txt')), /nul\.txt: line 1, column 3: byte 6: looks like a binary file/u);
+    assert.throws(() => decoded(png, 'image.txt'), /image\.txt: line 3, column 1: byte 8: looks like a binary file/u);
+    assert.throws(() => decoded(Buffer.from('文本\u0000more', 'utf8'), 'nul.txt'), /nul\.txt: line 1, column 3: byte 6: looks like a binary file/u);
   });
 });
 
 describe('unicode', () => {
   const normalize = (bytes: Uint8Array) => {
-    const d = run(docOf(bytes));
-    return unicode.run(d, { sidecar: null, repair: null, errata: null, lines: new RawLines(d.raw, d.encoding) }) as Doc;
+    return runText(bytes, 'case.txt', [decode, unicode])[0]!;
   };
 
   test('drops the BOM and logs it; CRLF and CR become LF with one summary message', () => {

@@ -3,16 +3,15 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { catalog } from '../lib/catalog.js';
-import { newDoc, type IndicatorValue } from '../lib/document.js';
+import type { IndicatorValue } from '../lib/document.js';
 import { projectRoot } from '../lib/paths.js';
-import { runStages } from '../pipeline/runner.js';
 import { evaluate } from '../scripts/eval.js';
-import { sha256Hex } from './helpers.js';
+import { runText } from './helpers.js';
 
 /** A 2017 provincial report with one section: `review` for 2016, `plan` for 2017. */
 function extract(body: string, heading = '一、2016年工作回顾'): IndicatorValue[] {
   const text = `山西省2017年政府工作报告\n\n${heading}\n\n${body}\n`;
-  const doc = runStages(newDoc('c.txt', Buffer.from(text, 'utf8'), sha256Hex(text)), { file: 'c.txt', sidecar: null, repair: null, errata: null })[0]!;
+  const doc = runText(text, 'c.txt')[0]!;
   return doc.data.indicators!;
 }
 const brief = (vs: IndicatorValue[]) => vs.map((v) => [v.indicatorId, v.value ?? [v.valueLow, v.valueHigh], v.unit, v.qualifier, v.status, v.period]);
@@ -93,7 +92,7 @@ describe('constructed cases (test/fixtures/indicators/cases.jsonl)', () => {
   for (const c of cases) {
     test(c.name, () => {
       const raw = `${c.title}\n\n${c.heading}\n\n${c.text}\n`;
-      const doc = runStages(newDoc('c.txt', Buffer.from(raw, 'utf8'), sha256Hex(raw)), { file: 'c.txt', sidecar: null, repair: null, errata: null })[0]!;
+      const doc = runText(raw, 'c.txt')[0]!;
       const got = doc.data.indicators!.map((v) => [v.indicatorId, v.value ?? [v.valueLow, v.valueHigh], v.unit, v.qualifier, v.status, v.period, v.region]);
       assert.deepEqual(got, c.expected);
     });

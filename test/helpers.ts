@@ -1,4 +1,5 @@
 /** Shared test helpers: fresh builds in temp folders, the CLI as a child process, readers. */
+import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,7 +7,9 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { companionName, type CompanionKind } from '../lib/companions.js';
 import { projectRoot } from '../lib/paths.js';
-import { build, type BuildOptions, type BuildResult } from '../pipeline/runner.js';
+import { newDoc, type Doc, type Stage } from '../lib/document.js';
+import { sha256Hex } from '../lib/hash.js';
+import { build, runStages, STAGES, type BuildOptions, type BuildResult } from '../pipeline/runner.js';
 
 export const RAW = join(projectRoot, 'raw');
 export const SEEDS = readdirSync(RAW).filter((f) => f.endsWith('.txt')).sort();
@@ -62,4 +65,20 @@ export function readText(path: string): string {
   return readFileSync(path, 'utf8');
 }
 
-export { sha256Hex } from '../lib/hash.js';
+export { sha256Hex };
+
+/** Every text unit of the document maps to raw bytes that decode (in its encoding) to that same character. */
+export function assertProvenance(doc: Doc): void {
+  const dec = new TextDecoder(doc.encoding);
+  let i = 0;
+  for (const ch of doc.text) {
+    assert.equal(dec.decode(doc.raw.subarray(doc.map.rawStart[i]!, doc.map.rawEnd[i]!)), ch, `unit ${i} of ${JSON.stringify(doc.text.slice(0, 80))}`);
+    i += ch.length;
+  }
+}
+
+/** A text (or bytes) through the stages as the source `file`, with no sidecar or data files. */
+export function runText(text: string | Uint8Array, file = 'case.txt', stages: readonly Stage[] = STAGES, onStage?: (stage: string) => void): Doc[] {
+  const raw = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
+  return runStages(newDoc(file, raw, sha256Hex(raw)), { file, sidecar: null, repair: null, errata: null }, stages, onStage);
+}

@@ -7,17 +7,12 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { newDoc, type Doc } from '../lib/document.js';
+import type { Doc } from '../lib/document.js';
 import { PipelineError } from '../lib/errors.js';
-import { STAGES, runStages } from '../pipeline/runner.js';
-import { sha256Hex } from './helpers.js';
+import { STAGES } from '../pipeline/runner.js';
+import { runText } from './helpers.js';
 
-const NO_SOURCE = { file: 'case.txt', sidecar: null, repair: null, errata: null };
-
-function run(text: string | Uint8Array): Doc[] {
-  const raw = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
-  return runStages(newDoc('case.txt', raw, sha256Hex(raw)), NO_SOURCE);
-}
+const run = (text: string | Uint8Array): Doc[] => runText(text);
 
 // Pieces that trigger the rules, mixed with arbitrary text.
 const PIECES = [
@@ -60,7 +55,7 @@ describe('no stage crashes on arbitrary input', () => {
 function stageTimes(text: string): Map<string, number> {
   const times = new Map<string, number>();
   for (let round = 0; round < 4; round++) {
-    runStages(newDoc('case.txt', Buffer.from(text, 'utf8'), sha256Hex(text)), NO_SOURCE, STAGES, (() => {
+    runText(text, 'case.txt', STAGES, (() => {
       let last = performance.now();
       let current = '';
       return (stage: string) => {
