@@ -5,7 +5,6 @@
  */
 import type { Stage } from '../lib/document.js';
 import { withEdits } from '../lib/edits.js';
-
 import { message } from '../lib/messages.js';
 import type { Edit } from '../lib/offset-map.js';
 

@@ -6,7 +6,6 @@
  */
 import type { Stage } from '../lib/document.js';
 import { withEdits } from '../lib/edits.js';
-
 import type { Edit } from '../lib/offset-map.js';
 
 const HEADING_MARK = /^[ \t]{0,3}(#{1,6})[ \t]+/gmu;

@@ -5,7 +5,6 @@
  */
 import type { Stage } from '../lib/document.js';
 import { withEdits } from '../lib/edits.js';
-
 import type { Edit } from '../lib/offset-map.js';
 
 const FULLWIDTH_ALNUM = /[\uFF10-\uFF19\uFF21-\uFF3A\uFF41-\uFF5A]/gu;

@@ -8,9 +8,7 @@
  */
 import type { Stage } from '../lib/document.js';
 import { withEdits } from '../lib/edits.js';
-
 import { CJK } from '../lib/chars.js';
-
 import type { Edit } from '../lib/offset-map.js';
 
 // Whitespace other than line breaks; \s covers U+3000 and U+00A0. U+FEFF counts as space here.

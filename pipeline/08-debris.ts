@@ -13,7 +13,6 @@
  */
 import type { DocMeta, Message, Stage } from '../lib/document.js';
 import { withEdits } from '../lib/edits.js';
-
 import { message } from '../lib/messages.js';
 import { rawRange, type Edit } from '../lib/offset-map.js';
 import { doubledFragments } from '../lib/doubled.js';

@@ -6,10 +6,8 @@
  */
 import type { Stage } from '../lib/document.js';
 import { withEdits } from '../lib/edits.js';
-
 import { endsSentence } from '../lib/chars.js';
 import { looksLikeHeading, numberedLevel } from '../lib/headings.js';
-
 import type { Edit } from '../lib/offset-map.js';
 
 // A break holding at least one blank line. Lines are walked by hand: a regular expression that
