@@ -26,7 +26,7 @@ export function numberedLevel(text: string): number | null {
  */
 export function looksLikeSubheading(line: string): boolean {
   return (
-    [...line].length <= 24 &&
+    codePointsAtMost(line, 24) &&
     !/[。！？；：:、…!?;]/u.test(line) &&
     (line.match(/[，,]/gu) ?? []).length <= 1 &&
     !/[，,.]$/u.test(line) &&
@@ -36,6 +36,25 @@ export function looksLikeSubheading(line: string): boolean {
 
 /** A line that may be a heading of either kind: numbered and short, or a subhead. */
 export function looksLikeHeading(line: string): boolean {
-  if (numberedLevel(line) !== null && [...line].length <= 50) return true;
+  if (codePointsAtMost(line, 50) && numberedLevel(line) !== null) return true;
   return looksLikeSubheading(line);
+}
+
+/**
+ * Whether `s` holds at most `max` code points, without spreading it: most paragraphs are far
+ * longer than a heading, and a code point is one or two units, so the length often decides.
+ */
+export function codePointsAtMost(s: string, max: number): boolean {
+  if (s.length <= max) return true;
+  if (s.length > 2 * max) return false;
+  let n = 0;
+  for (let i = 0; i < s.length; i++, n++) {
+    const c = s.charCodeAt(i);
+    // A pair is one code point, a lone surrogate one too (as string iteration counts them).
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) i++;
+    }
+  }
+  return n <= max;
 }

@@ -7,7 +7,7 @@
  */
 import type { Correction, Paragraph, Stage } from '../lib/document.js';
 import { withStage } from '../lib/document.js';
-import { ITEM, looksLikeSubheading, numberedLevel } from '../lib/headings.js';
+import { codePointsAtMost, ITEM, looksLikeSubheading, numberedLevel } from '../lib/headings.js';
 
 const SPEAKER_MARKER = /^【([^】]{1,12})】[:：]?$/u;
 const SECTION_SEPARATOR = ' > ';
@@ -25,7 +25,7 @@ const SENTENCE_END = /[。！？!?]|(?<!\d)\.(?!\d)/u;
 /** A paragraph that is one short sentence at most: a heading when it carries numbering. */
 function isHeadingText(text: string): boolean {
   const body = withoutFinalStop(text);
-  return [...body].length <= 50 && !/[。！？；;]/u.test(body) && !SENTENCE_END.test(body.replace(/^\d{1,2}\./u, ''));
+  return codePointsAtMost(body, 50) && !/[。！？；;]/u.test(body) && !SENTENCE_END.test(body.replace(/^\d{1,2}\./u, ''));
 }
 
 /** The first sentence, without its stop (a 1. numbering point is not a stop). */
