@@ -2,6 +2,12 @@
  * Offset map from every UTF-16 unit of the current text back to a raw byte range, and the one
  * way to change text: range edits, applied from the end backwards with overlaps refused
  * (textlint's fix model). Composing edits stage after stage keeps provenance exact.
+ *
+ * A map is flat (two arrays, one entry per unit) or an edited map: the map before a stage's edits
+ * plus those edits, answering for a unit by looking through them. A flat copy of the whole map per
+ * editing stage was most of what the stages allocated; now the stages before the paragraphs add a
+ * layer each, and one flat map is made from all of them at once when the paragraphs need it (or
+ * when anyone reads `rawStart`/`rawEnd`).
  */
 
 export interface OffsetMap {
@@ -21,20 +27,179 @@ export interface Edit {
   reason: string;
 }
 
+/**
+ * A map as edits made it from the map before them. Edit k (in text order) put its replacement of
+ * `size[k]` units at `at[k]` of the new text, in place of units [oldStart[k], oldEnd[k]) of the
+ * parent, every replacement unit mapping to the raw range [rs[k], re[k]).
+ */
+class EditedMap implements OffsetMap {
+  private flat: OffsetMap | null = null;
+  constructor(
+    readonly parent: OffsetMap,
+    readonly length: number,
+    readonly at: Int32Array,
+    readonly size: Int32Array,
+    readonly oldEnd: Int32Array,
+    readonly rs: Int32Array,
+    readonly re: Int32Array,
+  ) {}
+
+  get rawStart(): Int32Array {
+    return this.flatten().rawStart;
+  }
+
+  get rawEnd(): Int32Array {
+    return this.flatten().rawEnd;
+  }
+
+  flatten(): OffsetMap {
+    if (!this.flat) {
+      const rawStart = new Int32Array(this.length);
+      const rawEnd = new Int32Array(this.length);
+      copyInto(this, 0, this.length, rawStart, rawEnd, 0);
+      this.flat = { rawStart, rawEnd };
+    }
+    return this.flat;
+  }
+
+  /** The map as arrays if made already, else null. */
+  get flattened(): OffsetMap | null {
+    return this.flat;
+  }
+
+  /** The last edit placed at or before unit i of the new text, or -1. */
+  editBefore(i: number): number {
+    let lo = -1;
+    let hi = this.at.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.at[mid]! <= i) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  /** Units of the new text after edit k (or from the start, k = -1) are parent units this far back. */
+  shiftAfter(k: number): number {
+    return k < 0 ? 0 : this.at[k]! + this.size[k]! - this.oldEnd[k]!;
+  }
+}
+
+/** The map's arrays when it has them: flat, or edited and made flat already. */
+function arraysOf(map: OffsetMap): OffsetMap | null {
+  return map instanceof EditedMap ? map.flattened : map;
+}
+
+/** Number of text units the map covers. */
+export function mapLength(map: OffsetMap): number {
+  return map instanceof EditedMap ? map.length : map.rawStart.length;
+}
+
+/** The map with one entry per unit in two arrays (made once for an edited map). */
+export function flatten(map: OffsetMap): OffsetMap {
+  return map instanceof EditedMap ? map.flatten() : map;
+}
+
+/** rawStart (end = false) or rawEnd (end = true) of unit i, which must exist. */
+function unitRaw(map: OffsetMap, i: number, end: boolean): number {
+  for (;;) {
+    const flat = arraysOf(map);
+    if (flat) return end ? flat.rawEnd[i]! : flat.rawStart[i]!;
+    const m = map as EditedMap;
+    const k = m.editBefore(i);
+    if (k >= 0 && i < m.at[k]! + m.size[k]!) return end ? m.re[k]! : m.rs[k]!;
+    i -= m.shiftAfter(k);
+    map = m.parent;
+  }
+}
+
+/** rawStart of unit i, or `otherwise` past the end (as `map.rawStart[i] ?? otherwise`). */
+export function rawStartAt(map: OffsetMap, i: number, otherwise: number): number {
+  return i >= 0 && i < mapLength(map) ? unitRaw(map, i, false) : otherwise;
+}
+
+// The smallest rawStart and largest rawEnd seen by `widen`, kept here rather than returned so
+// that walking a stack of edited maps allocates nothing.
+let low = Infinity;
+let high = -Infinity;
+
+function widen(map: OffsetMap, start: number, end: number): void {
+  const flat = arraysOf(map);
+  if (flat) {
+    const { rawStart, rawEnd } = flat;
+    for (let i = start; i < end; i++) {
+      const s = rawStart[i]!;
+      const e = rawEnd[i]!;
+      if (s < low) low = s;
+      if (e > high) high = e;
+    }
+    return;
+  }
+  const m = map as EditedMap;
+  const count = m.at.length;
+  let k = m.editBefore(start);
+  for (let pos = start; pos < end; ) {
+    if (k >= 0 && pos < m.at[k]! + m.size[k]!) {
+      if (m.rs[k]! < low) low = m.rs[k]!;
+      if (m.re[k]! > high) high = m.re[k]!;
+      pos = m.at[k]! + m.size[k]!;
+    } else {
+      const stop = Math.min(end, k + 1 < count ? m.at[k + 1]! : m.length);
+      const shift = m.shiftAfter(k);
+      widen(m.parent, pos - shift, stop - shift);
+      pos = stop;
+    }
+    while (k + 1 < count && m.at[k + 1]! <= pos) k++;
+  }
+}
+
+/** Write the entries of units [start, end) into the two arrays from index `to` on. */
+function copyInto(map: OffsetMap, start: number, end: number, rawStart: Int32Array, rawEnd: Int32Array, to: number): void {
+  const flat = arraysOf(map);
+  if (flat) {
+    if (end - start < 16) {
+      for (let i = start; i < end; i++, to++) {
+        rawStart[to] = flat.rawStart[i]!;
+        rawEnd[to] = flat.rawEnd[i]!;
+      }
+    } else {
+      rawStart.set(flat.rawStart.subarray(start, end), to);
+      rawEnd.set(flat.rawEnd.subarray(start, end), to);
+    }
+    return;
+  }
+  const m = map as EditedMap;
+  const count = m.at.length;
+  let k = m.editBefore(start);
+  for (let pos = start; pos < end; ) {
+    if (k >= 0 && pos < m.at[k]! + m.size[k]!) {
+      const stop = Math.min(end, m.at[k]! + m.size[k]!);
+      rawStart.fill(m.rs[k]!, to, to + stop - pos);
+      rawEnd.fill(m.re[k]!, to, to + stop - pos);
+      to += stop - pos;
+      pos = stop;
+    } else {
+      const stop = Math.min(end, k + 1 < count ? m.at[k + 1]! : m.length);
+      const shift = m.shiftAfter(k);
+      copyInto(m.parent, pos - shift, stop - shift, rawStart, rawEnd, to);
+      to += stop - pos;
+      pos = stop;
+    }
+    while (k + 1 < count && m.at[k + 1]! <= pos) k++;
+  }
+}
+
 /** Raw byte range covered by text units [start, end); a zero-width range maps to a point. */
 export function rawRange(map: OffsetMap, start: number, end: number, rawLength: number): [number, number] {
-  const n = map.rawStart.length;
+  const n = mapLength(map);
   if (end > start) {
-    let lo = Infinity;
-    let hi = -Infinity;
     // Text may have been reordered (documents assembled from parts), so take min/max.
-    for (let i = start; i < end; i++) {
-      lo = Math.min(lo, map.rawStart[i]!);
-      hi = Math.max(hi, map.rawEnd[i]!);
-    }
-    return [lo, hi];
+    low = Infinity;
+    high = -Infinity;
+    widen(map, start, end);
+    return [low, high];
   }
-  const at = start < n ? map.rawStart[start]! : n > 0 ? map.rawEnd[n - 1]! : rawLength;
+  const at = start < n ? unitRaw(map, start, false) : n > 0 ? unitRaw(map, n - 1, true) : rawLength;
   return [at, at];
 }
 
@@ -47,13 +212,28 @@ export interface AppliedEdits {
   applied: Array<Edit & { rawStart: number; rawEnd: number; before: string }>;
 }
 
+/** Edits in text order: as given when they already are (the common case), else sorted. */
+function inOrder(edits: Edit[]): Edit[] {
+  for (let i = 1; i < edits.length; i++) {
+    const a = edits[i - 1]!;
+    const b = edits[i]!;
+    if (b.start < a.start || (b.start === a.start && b.end < a.end)) return [...edits].sort((x, y) => x.start - y.start || x.end - y.end);
+  }
+  return edits;
+}
+
+/** Does the edit leave the text as it is? */
+function changesNothing(text: string, e: Edit): boolean {
+  return e.end - e.start === e.text.length && e.end <= text.length ? text.startsWith(e.text, e.start) : text.slice(e.start, e.end) === e.text;
+}
+
 /**
  * Apply non-overlapping edits. Replacement characters map to the whole raw range they replace
  * (a pure insertion maps to the raw point where it stands), so each output unit still points at
  * the raw bytes that explain it.
  */
 export function applyEdits(text: string, map: OffsetMap, edits: Edit[], rawLength: number): AppliedEdits {
-  const sorted = [...edits].sort((a, b) => a.start - b.start || a.end - b.end);
+  const sorted = inOrder(edits);
   for (let i = 1; i < sorted.length; i++) {
     const prev = sorted[i - 1]!;
     const cur = sorted[i]!;
@@ -63,35 +243,40 @@ export function applyEdits(text: string, map: OffsetMap, edits: Edit[], rawLengt
       );
     }
   }
-  const live = sorted.filter((e) => text.slice(e.start, e.end) !== e.text);
-  if (live.length === 0) return { text, map, applied: [] };
-
-  let newLength = text.length;
-  for (const e of live) newLength += e.text.length - (e.end - e.start);
-  const rawStart = new Int32Array(newLength);
-  const rawEnd = new Int32Array(newLength);
-  const pieces: string[] = [];
   const applied: AppliedEdits['applied'] = [];
+  const pieces: string[] = [];
+  // The edits the map must remember: a one-unit replacement of one unit maps to that unit's
+  // own range, so it leaves the map as it was (every width change is one).
+  const layer: number[] = [];
   let src = 0;
   let dst = 0;
-  const copy = (from: number, to: number) => {
-    pieces.push(text.slice(from, to));
-    rawStart.set(map.rawStart.subarray(from, to), dst);
-    rawEnd.set(map.rawEnd.subarray(from, to), dst);
-    dst += to - from;
-  };
-  for (const e of live) {
-    copy(src, e.start);
+  for (const e of sorted) {
+    if (changesNothing(text, e)) continue;
     const [rs, re] = rawRange(map, e.start, e.end, rawLength);
+    if (e.start > src) pieces.push(text.slice(src, e.start));
     pieces.push(e.text);
-    rawStart.fill(rs, dst, dst + e.text.length);
-    rawEnd.fill(re, dst, dst + e.text.length);
+    const before = text.slice(e.start, e.end);
+    applied.push({ start: e.start, end: e.end, text: e.text, reason: e.reason, rawStart: rs, rawEnd: re, before });
+    dst += e.start - src;
+    if (!(e.end - e.start === 1 && e.text.length === 1)) layer.push(dst, e.text.length, e.end, rs, re);
     dst += e.text.length;
-    applied.push({ ...e, rawStart: rs, rawEnd: re, before: text.slice(e.start, e.end) });
     src = e.end;
   }
-  copy(src, text.length);
-  return { text: pieces.join(''), map: { rawStart, rawEnd }, applied };
+  if (applied.length === 0) return { text, map, applied };
+  pieces.push(text.slice(src));
+  const newLength = dst + text.length - src;
+  return { text: pieces.join(''), map: layer.length === 0 ? map : editedMap(map, newLength, layer), applied };
+}
+
+/** An edited map from the flat list of (at, size, oldEnd, rs, re) per remembered edit. */
+function editedMap(parent: OffsetMap, length: number, layer: number[]): EditedMap {
+  const count = layer.length / 5;
+  const column = (c: number) => {
+    const out = new Int32Array(count);
+    for (let k = 0; k < count; k++) out[k] = layer[k * 5 + c]!;
+    return out;
+  };
+  return new EditedMap(parent, length, column(0), column(1), column(2), column(3), column(4));
 }
 
 /** Concatenate slices of a text (with their maps) in the given order, joined by a separator. */
@@ -112,14 +297,14 @@ export function assemble(
   slices.forEach(([s, e], i) => {
     if (i > 0) {
       // The separator is not in the raw file: it points at the start of the next slice.
+      const point = rawStartAt(map, s, 0);
       pieces.push(separator);
-      rawStart.fill(map.rawStart[s] ?? 0, dst, dst + separator.length);
-      rawEnd.fill(map.rawStart[s] ?? 0, dst, dst + separator.length);
+      rawStart.fill(point, dst, dst + separator.length);
+      rawEnd.fill(point, dst, dst + separator.length);
       dst += separator.length;
     }
     pieces.push(text.slice(s, e));
-    rawStart.set(map.rawStart.subarray(s, e), dst);
-    rawEnd.set(map.rawEnd.subarray(s, e), dst);
+    copyInto(map, s, e, rawStart, rawEnd, dst);
     dst += e - s;
   });
   return { text: pieces.join(''), map: { rawStart, rawEnd } };

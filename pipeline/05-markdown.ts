@@ -6,7 +6,7 @@
  */
 import type { Stage } from '../lib/document.js';
 import { withEdits } from '../lib/edits.js';
-import type { Edit } from '../lib/offset-map.js';
+import { rawStartAt, type Edit } from '../lib/offset-map.js';
 
 const HEADING_MARK = /^[ \t]{0,3}(#{1,6})[ \t]+/gmu;
 const RULE_LINE = /^[ \t]*(?:-[ \t]*){3,}$|^[ \t]*(?:\*[ \t]*){3,}$|^[ \t]*(?:_[ \t]*){3,}$/gmu;
@@ -70,9 +70,9 @@ export const markdown: Stage = {
     }
     // Lines marked up as headings tell the structure stage where unnumbered headings are.
     const headings: number[] = [];
-    for (const m of text.matchAll(HEADING_MARK)) headings.push(doc.map.rawStart[m.index + m[0].length] ?? 0);
+    for (const m of text.matchAll(HEADING_MARK)) headings.push(rawStartAt(doc.map, m.index + m[0].length, 0));
     for (const m of text.matchAll(/^[ \t]*(\*\*|__)(?=\S)[^\n]*\S\1[ \t]*$/gmu)) {
-      headings.push(doc.map.rawStart[m.index + m[0].search(/\S/u) + m[1]!.length] ?? 0);
+      headings.push(rawStartAt(doc.map, m.index + m[0].search(/\S/u) + m[1]!.length, 0));
     }
     return withEdits(doc, this, edits, { changes: { data: { ...doc.data, markupHeadings: headings.sort((a, b) => a - b) } } });
   },
