@@ -14,7 +14,8 @@ export class RawLines {
   private get starts(): number[] {
     if (!this.startsCache) {
       this.startsCache = [0];
-      for (let i = 0; i < this.raw.length; i++) if (this.raw[i] === 0x0a) this.startsCache.push(i + 1);
+      // indexOf finds each line feed natively, far faster than testing every byte here.
+      for (let i = this.raw.indexOf(0x0a); i >= 0; i = this.raw.indexOf(0x0a, i + 1)) this.startsCache.push(i + 1);
     }
     return this.startsCache;
   }

@@ -29,7 +29,22 @@ const LINKS = /^(?:https?:\/\/\S+\s*)+$/u;
 const WEB_CHROME = /^(?:首页\s*[>＞»]|当前位置[:：]|您的位置[:：]|分享到[:：]?|(?:【[^】\n]{1,8}】\s*){2,}$|(?:\[?(?:上一篇|下一篇)\]?[:：]?)|字号[:：]|扫一扫|返回顶部|打印本页|关闭窗口|来源[:：]\S{1,20}$|(?:发布时间|发布日期)[:：])/u;
 const CREDIT_INLINE = /[（(](?:责任编辑|编辑)[:：][^）)\n]{1,20}[）)]$/gu;
 
-const DOUBLED_PUNCT = /([，。、；！？])\1+/gu;
+/** Marks whose runs DOUBLED_PUNCT (/([，。、；！？])\1+/gu) matches: each run of one mark twice or more. */
+const DOUBLED_PUNCT_MARKS = '，。、；！？';
+
+/** The runs DOUBLED_PUNCT would match, [start, end), found without a regular expression scan per line. */
+export function doubledPunctuation(text: string): Array<[number, number]> {
+  const runs: Array<[number, number]> = [];
+  for (let i = 0; i + 1 < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x3001 || text.charCodeAt(i + 1) !== c || !DOUBLED_PUNCT_MARKS.includes(text[i]!)) continue;
+    let end = i + 2;
+    while (text.charCodeAt(end) === c) end++;
+    runs.push([i, end]);
+    i = end - 1;
+  }
+  return runs;
+}
 
 const squash = (s: string | null) => (s ?? '').replace(/\s+/gu, '');
 const iso = (y: string, m: string, d: string) => `${y}-${m.padStart(2, '0')}-${d.padStart(2, '0')}`;
@@ -132,7 +147,7 @@ export const debris: Stage = {
         const s = line.start + m.index + m[1]!.length;
         inline.push({ start: s, end: s + m[1]!.length, text: '', reason: 'debris/duplicated-fragment' });
       }
-      for (const m of line.text.matchAll(DOUBLED_PUNCT)) inline.push({ start: line.start + m.index + 1, end: line.start + m.index + m[0].length, text: '', reason: 'debris/doubled-punctuation' });
+      for (const [s, e] of doubledPunctuation(line.text)) inline.push({ start: line.start + s + 1, end: line.start + e, text: '', reason: 'debris/doubled-punctuation' });
       // Keep the first of overlapping matches; the rules rarely meet, and never need to.
       inline.sort((a, b) => a.start - b.start);
       let last = -1;
