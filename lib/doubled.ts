@@ -33,12 +33,24 @@ export function doubledFragments(text: string): RegExpExecArray[] {
   const found: RegExpExecArray[] = [];
   let cursor = 0; // where the previous match ended
   let tried = -1; // every start up to here has been tried and failed
-  for (let j = 0; j + MIN <= text.length; j++) {
-    const a = text.charCodeAt(j);
-    const b = text.charCodeAt(j + 1);
-    const c = text.charCodeAt(j + 2);
-    const d = text.charCodeAt(j + 3);
-    if (a < HAN_FLOOR || b < HAN_FLOOR || c < HAN_FLOOR || d < HAN_FLOOR) continue;
+  // The window text[j, j + 4) slides one unit at a time: a, b, c, d are its units and `run`
+  // counts how many units up to d are Han-possible, so each unit is read once.
+  let a = 0;
+  let b = 0;
+  let c = 0;
+  let d = 0;
+  let run = 0;
+  for (let k = 0; k < text.length; k++) {
+    a = b;
+    b = c;
+    c = d;
+    d = text.charCodeAt(k);
+    if (d < HAN_FLOOR) {
+      run = 0;
+      continue;
+    }
+    if (++run < MIN) continue;
+    const j = k - MIN + 1;
     const h = (((a * 31 + b) * 31 + c) * 31 + d) & (SLOTS - 1);
     const seen = last[h]! - base;
     last[h] = base + j;
@@ -49,6 +61,7 @@ export function doubledFragments(text: string): RegExpExecArray[] {
       if (first < HAN_FLOOR) continue;
       // The u flag tries code point boundaries only: never the second half of a surrogate pair.
       if (first >= 0xdc00 && first <= 0xdfff && i > 0 && text.charCodeAt(i - 1) >= 0xd800 && text.charCodeAt(i - 1) <= 0xdbff) continue;
+      if (!repeatsSoon(text, i)) continue;
       PATTERN.lastIndex = i;
       const m = PATTERN.exec(text);
       if (m) {
@@ -61,4 +74,17 @@ export function doubledFragments(text: string): RegExpExecArray[] {
   }
   base += text.length + MAX + 1;
   return found;
+}
+
+/**
+ * Whether the 4 units at i recur 4 to 24 units later: true wherever a match starts (its halves are
+ * the same L units, 4 <= L <= 24), and rarely elsewhere, so the pattern runs at few of the starts a
+ * recurring window makes worth trying (one in ten units of national reports would run it).
+ */
+function repeatsSoon(text: string, i: number): boolean {
+  const a = text.charCodeAt(i);
+  for (let L = MIN; L <= MAX && i + L + MIN <= text.length; L++) {
+    if (text.charCodeAt(i + L) === a && text.charCodeAt(i + L + 1) === text.charCodeAt(i + 1) && text.charCodeAt(i + L + 2) === text.charCodeAt(i + 2) && text.charCodeAt(i + L + 3) === text.charCodeAt(i + 3)) return true;
+  }
+  return false;
 }

@@ -49,6 +49,21 @@ export function doubledPunctuation(text: string): Array<[number, number]> {
 const squash = (s: string | null) => (s ?? '').replace(/\s+/gu, '');
 const iso = (y: string, m: string, d: string) => `${y}-${m.padStart(2, '0')}-${d.padStart(2, '0')}`;
 
+/**
+ * What `text.matchAll(re)` yields, from the global pattern itself: matchAll clones the pattern on
+ * every call, and debris asks three patterns of every line.
+ */
+function matchesOf(re: RegExp, text: string): RegExpExecArray[] {
+  const found: RegExpExecArray[] = [];
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    found.push(m);
+    // An empty match would find itself again: step past it, by a code point (u flag).
+    if (m[0].length === 0) re.lastIndex += (text.codePointAt(re.lastIndex) ?? 0) > 0xffff ? 2 : 1;
+  }
+  return found;
+}
+
 interface Line {
   start: number;
   end: number;
@@ -137,12 +152,12 @@ export const debris: Stage = {
     for (const line of lines) {
       if (removed.has(line)) continue;
       const inline: Edit[] = [];
-      for (const m of line.text.matchAll(DATELINE)) {
+      for (const m of matchesOf(DATELINE, line.text)) {
         inline.push({ start: line.start + m.index, end: line.start + m.index + m[0].length, text: '', reason: 'debris/dateline' });
         learn('dateline', m[0], line);
       }
-      for (const m of line.text.matchAll(CREDIT_INLINE)) inline.push({ start: line.start + m.index, end: line.start + m.index + m[0].length, text: '', reason: 'layout/credit' });
-      for (const m of line.text.matchAll(PAGE_MARKER)) inline.push({ start: line.start + m.index, end: line.start + m.index + m[0].length, text: '', reason: 'layout/page-marker' });
+      for (const m of matchesOf(CREDIT_INLINE, line.text)) inline.push({ start: line.start + m.index, end: line.start + m.index + m[0].length, text: '', reason: 'layout/credit' });
+      for (const m of matchesOf(PAGE_MARKER, line.text)) inline.push({ start: line.start + m.index, end: line.start + m.index + m[0].length, text: '', reason: 'layout/page-marker' });
       for (const m of doubledFragments(line.text)) {
         const s = line.start + m.index + m[1]!.length;
         inline.push({ start: s, end: s + m[1]!.length, text: '', reason: 'debris/duplicated-fragment' });

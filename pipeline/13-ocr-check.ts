@@ -29,6 +29,8 @@ function implausibleTable(): Uint8Array {
   const whole = new RegExp(`^${IMPLAUSIBLE.source}$`, 'u');
   const table = new Uint8Array(0x10000);
   for (let c = 0; c < 0x10000; c++) if (!isSurrogate(c) && whole.test(String.fromCharCode(c))) table[c] = 1;
+  // The scan skips the table for the CJK Unified Ideographs block: it must hold no flag.
+  if (table.subarray(0x4e00, 0xa000).some((f) => f === 1)) throw new Error('an implausible character among the unified ideographs: the ocr-check scan must look them up');
   return (implausibleBmp = table);
 }
 
@@ -47,29 +49,47 @@ export function ocrSuspects(text: string): Suspect[][] {
   const implausible = implausibleTable();
   const found: Suspect[][] = [[], [], []];
   // Where each check's previous match ended: matchAll starts the next one no earlier.
-  const from = [0, 0, 0];
-  const tryAt = (k: number, re: RegExp, i: number) => {
-    re.lastIndex = i;
-    const m = re.exec(text);
-    if (m) {
-      found[k]!.push({ index: i, text: m[0] });
-      from[k] = i + m[0].length;
-    }
-  };
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= HAN_FLOOR) {
-      // With the u flag a match starts at a code point boundary, never inside a pair.
-      if (c >= 0xdc00 && c <= 0xdfff && i > 0 && isHigh(text.charCodeAt(i - 1))) continue;
-      const d = text.charCodeAt(i + 1);
+  let tripledFrom = 0;
+  let doubledFrom = 0;
+  let implausibleFrom = 0;
+  const n = text.length;
+  const unit = (i: number) => (i < n ? text.charCodeAt(i) : -1);
+  // c0..c3 are the units at i..i+3 (-1 past the end), read once each as the window slides.
+  let c1 = unit(0);
+  let c2 = unit(1);
+  let c3 = unit(2);
+  for (let i = 0; i < n; i++) {
+    const c0 = c1;
+    c1 = c2;
+    c2 = c3;
+    c3 = unit(i + 3);
+    if (c0 >= HAN_FLOOR) {
+      if (c0 >= 0xd800 && c0 <= 0xdfff) {
+        // With the u flag a match starts at a code point boundary, never inside a pair.
+        if (c0 >= 0xdc00 && i > 0 && isHigh(text.charCodeAt(i - 1))) continue;
+      } else if (c1 !== c0 && !isSurrogate(c1) && (c2 !== c0 || c3 !== c1)) {
+        // Two BMP characters that do not repeat at once (nearly every position): neither
+        // pattern starts here. The ideographs' block holds no implausible character.
+        if ((c0 < 0x4e00 || c0 > 0x9fff) && i >= implausibleFrom && implausible[c0] === 1) implausibleFrom = tryAt(found[2]!, IMPLAUSIBLE, text, i, implausibleFrom);
+        continue;
+      }
       // Tripled: a BMP unit three times, or an astral pair whose high half recurs at i+2, i+4.
-      if (i >= from[0]! && ((d === c && text.charCodeAt(i + 2) === c) || (isHigh(c) && text.charCodeAt(i + 2) === c && text.charCodeAt(i + 4) === c))) tryAt(0, TRIPLED, i);
+      if (i >= tripledFrom && ((c1 === c0 && c2 === c0) || (isHigh(c0) && c2 === c0 && unit(i + 4) === c0))) tripledFrom = tryAt(found[0]!, TRIPLED, text, i, tripledFrom);
       // Doubled word: two BMP characters repeat two units on; with a surrogate the pattern decides.
-      if (i >= from[1]! && (isSurrogate(c) || isSurrogate(d) || (text.charCodeAt(i + 2) === c && text.charCodeAt(i + 3) === d))) tryAt(1, DOUBLED, i);
+      if (i >= doubledFrom && (isSurrogate(c0) || isSurrogate(c1) || (c2 === c0 && c3 === c1))) doubledFrom = tryAt(found[1]!, DOUBLED, text, i, doubledFrom);
     }
-    if (i >= from[2]! && (isSurrogate(c) || implausible[c] === 1)) tryAt(2, IMPLAUSIBLE, i);
+    if (i >= implausibleFrom && (isSurrogate(c0) || implausible[c0] === 1)) implausibleFrom = tryAt(found[2]!, IMPLAUSIBLE, text, i, implausibleFrom);
   }
   return found;
+}
+
+/** Try the anchored pattern at i; returns where the next match may start. */
+function tryAt(found: Suspect[], re: RegExp, text: string, i: number, from: number): number {
+  re.lastIndex = i;
+  const m = re.exec(text);
+  if (!m) return from;
+  found.push({ index: i, text: m[0] });
+  return i + m[0].length;
 }
 
 export const ocrCheck: Stage = {
