@@ -6,41 +6,64 @@
 import * as OpenCC from 'opencc-js';
 
 let cached: ((s: string) => string) | null = null;
-/** Code units of the characters a conversion can change: one flag per BMP unit, plus astral characters. */
-let changing: { bmp: Uint8Array; astral: Set<number> } | null = null;
+
+interface Tables {
+  /** Code units of the characters a conversion can change: one flag per BMP unit, plus astral characters. */
+  bmp: Uint8Array;
+  astral: Set<number>;
+  /** BMP characters in no dictionary key at all: the converter passes them by, whatever surrounds them. */
+  inert: Uint8Array;
+}
+let tables: Tables | null = null;
+
+/**
+ * Read the dictionaries of the converter's chain (OpenCC's t2s: a normalization of CJK
+ * compatibility ideographs, then the traditional-to-simplified tables) once.
+ */
+function dictionaryTables(): Tables {
+  if (tables) return tables;
+  const bmp = new Uint8Array(0x10000);
+  const astral = new Set<number>();
+  const inert = new Uint8Array(0x10000).fill(1);
+  type Config = { segmentation?: string | string[]; normalizationChain?: string[][]; conversionChain: string[][] };
+  const config = (OpenCC.Locale as unknown as { configs: Record<string, Config> }).configs['t2s']!;
+  const segmentation = config.segmentation === undefined ? [] : [config.segmentation].flat();
+  for (const dict of [...segmentation, ...(config.normalizationChain ?? []).flat(), ...config.conversionChain.flat()]) {
+    for (const entry of dict.split('|')) {
+      const [key = '', value = ''] = entry.split(' ');
+      const k = [...key];
+      const v = [...value];
+      k.forEach((c, i) => {
+        const cp = c.codePointAt(0)!;
+        if (cp < 0x10000) inert[cp] = 0;
+        if (k.length === v.length && c === v[i]) return;
+        if (cp < 0x10000) bmp[cp] = 1;
+        else astral.add(cp);
+      });
+    }
+  }
+  // Surrogates stand for astral characters, which are never taken for inert; an ideographic
+  // description operator makes the converter pass by the characters it describes, inert or not.
+  inert.fill(0, 0xd800, 0xe000);
+  inert.fill(0, 0x2ff0, 0x3000);
+  return (tables = { bmp, astral, inert });
+}
 
 /**
  * Whether a conversion could change `text`: only if it holds a character of a dictionary key that
  * differs from the value at the same place (every character of a key whose value has another
- * length), in any dictionary of the converter's chain (OpenCC's t2s: a normalization of CJK
- * compatibility ideographs, then the traditional-to-simplified tables). Text without one (nearly
- * all of a simplified-character corpus) converts to itself, so it is returned as it is without
- * walking the converter's tries, which would take most of this function's time. A table lookup
- * per unit, because a regex class of these 3,000-odd characters scans text twenty times slower
- * than a small one.
+ * length), in any dictionary of the converter's chain. Text without one (nearly all of a
+ * simplified-character corpus) converts to itself, so it is returned as it is without walking
+ * the converter's tries, which would take most of this function's time. A table lookup per unit,
+ * because a regex class of these 3,000-odd characters scans text twenty times slower than a small one.
  */
 export function mayConvert(text: string): boolean {
-  changing ??= (() => {
-    const bmp = new Uint8Array(0x10000);
-    const astral = new Set<number>();
-    const config = (OpenCC.Locale as unknown as { configs: Record<string, { normalizationChain?: string[][]; conversionChain: string[][] }> }).configs['t2s']!;
-    for (const dict of [...(config.normalizationChain ?? []), ...config.conversionChain].flat()) {
-      for (const entry of dict.split('|')) {
-        const [key = '', value = ''] = entry.split(' ');
-        const k = [...key];
-        const v = [...value];
-        k.forEach((c, i) => {
-          if (k.length === v.length && c === v[i]) return;
-          const cp = c.codePointAt(0)!;
-          if (cp < 0x10000) bmp[cp] = 1;
-          else astral.add(cp);
-        });
-      }
-    }
-    return { bmp, astral };
-  })();
-  const { bmp, astral } = changing;
-  for (let i = 0; i < text.length; i++) {
+  return mayConvertIn(text, 0, text.length);
+}
+
+function mayConvertIn(text: string, start: number, end: number): boolean {
+  const { bmp, astral } = dictionaryTables();
+  for (let i = start; i < end; i++) {
     const u = text.charCodeAt(i);
     if (bmp[u]) return true;
     if (u >= 0xd800 && u <= 0xdbff && astral.size > 0 && astral.has(text.codePointAt(i)!)) return true;
@@ -48,11 +71,34 @@ export function mayConvert(text: string): boolean {
   return false;
 }
 
+/**
+ * The converter's result, asking it only about the stretches that may change. A character in no
+ * dictionary key ends every match of every dictionary (the tries walk keys), so the converter
+ * turns A x B into convert(A) x convert(B): the text is cut at such characters, and a stretch
+ * without a changing character is its own conversion. Mostly simplified text with a few
+ * traditional characters then costs a few short conversions instead of one of the whole text.
+ */
+function convertStretches(text: string, convert: (s: string) => string): string {
+  const { inert } = dictionaryTables();
+  let out = '';
+  let copied = 0; // text before this is in `out`
+  let start = 0;
+  for (let i = 0; i <= text.length; i++) {
+    if (i < text.length && !inert[text.charCodeAt(i)]) continue;
+    if (i > start && mayConvertIn(text, start, i)) {
+      out += text.slice(copied, start) + convert(text.slice(start, i));
+      copied = i;
+    }
+    start = i + 1;
+  }
+  return copied === 0 ? text : out + text.slice(copied);
+}
+
 export function toSimplified(text: string): string {
   if (!mayConvert(text)) return text;
   const convert = (cached ??= OpenCC.Converter({ from: 't', to: 'cn' }));
   // Nothing to do for text with no CJK outside the simplified set: the common case stays cheap.
-  const whole = convert(text);
+  const whole = convertStretches(text, convert);
   if (whole.length === text.length) return whole;
   // A phrase conversion changed a length: fall back to one character at a time.
   let out = '';
