@@ -11,7 +11,7 @@ interface Tables {
   /** Code units of the characters a conversion can change: one flag per BMP unit, plus astral characters. */
   bmp: Uint8Array;
   astral: Set<number>;
-  /** BMP characters in no dictionary key at all: the converter passes them by, whatever surrounds them. */
+  /** 1 for BMP characters in no dictionary key at all: the converter passes them by, whatever surrounds them. */
   inert: Uint8Array;
 }
 let tables: Tables | null = null;
@@ -42,10 +42,11 @@ function dictionaryTables(): Tables {
       });
     }
   }
-  // Surrogates stand for astral characters, which are never taken for inert; an ideographic
-  // description operator makes the converter pass by the characters it describes, inert or not.
+  // Surrogates stand for astral characters, which are never taken for inert. An ideographic
+  // description operator makes the converter pass by the characters it describes, whatever
+  // they are, so text holding one is converted whole (marked 2).
   inert.fill(0, 0xd800, 0xe000);
-  inert.fill(0, 0x2ff0, 0x3000);
+  inert.fill(2, 0x2ff0, 0x3000);
   return (tables = { bmp, astral, inert });
 }
 
@@ -84,7 +85,9 @@ function convertStretches(text: string, convert: (s: string) => string): string 
   let copied = 0; // text before this is in `out`
   let start = 0;
   for (let i = 0; i <= text.length; i++) {
-    if (i < text.length && !inert[text.charCodeAt(i)]) continue;
+    const kind = i < text.length ? inert[text.charCodeAt(i)]! : 1;
+    if (kind === 2) return convert(text);
+    if (kind === 0) continue;
     if (i > start && mayConvertIn(text, start, i)) {
       out += text.slice(copied, start) + convert(text.slice(start, i));
       copied = i;

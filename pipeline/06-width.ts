@@ -10,7 +10,7 @@ import type { Edit } from '../lib/offset-map.js';
 const FULLWIDTH_ALNUM = /[\uFF10-\uFF19\uFF21-\uFF3A\uFF41-\uFF5A]/gu;
 // After the letters and digits are ASCII: a fullwidth point or percent that belongs to a number.
 // (Old typesetting puts spaces around the point: 2 ．5亿千瓦.)
-const NUMBER_PUNCT = /(?<=[0-9０-９][ \u3000]?)．(?=[ \u3000]?[0-9０-９])|(?<=[0-9０-９])％/gu;
+export const NUMBER_PUNCT = /(?<=[0-9０-９][ \u3000]?)．(?=[ \u3000]?[0-9０-９])|(?<=[0-9０-９])％/gu;
 
 const NUMBER_PUNCT_AT = new RegExp(NUMBER_PUNCT.source, 'uy');
 
@@ -19,7 +19,7 @@ const NUMBER_PUNCT_AT = new RegExp(NUMBER_PUNCT.source, 'uy');
  * percent sign, so only those are tried (found natively by indexOf), instead of running the
  * lookbehinds at every unit of the text.
  */
-function numberPunctuation(text: string): number[] {
+export function numberPunctuation(text: string): number[] {
   const at: number[] = [];
   for (const mark of ['．', '％']) {
     for (let i = text.indexOf(mark); i >= 0; i = text.indexOf(mark, i + 1)) {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import fc from 'fast-check';
 import { decode, firstInvalidUtf8 } from '../pipeline/01-decode.js';
 import { unicode } from '../pipeline/02-unicode.js';
 import { PipelineError } from '../lib/errors.js';
@@ -55,6 +56,29 @@ describe('decode', () => {
     const png = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
     assert.throws(() => decoded(png, 'image.txt'), /image\.txt: line 3, column 1: byte 8: looks like a binary file/u);
     assert.throws(() => decoded(Buffer.from('文本\u0000more', 'utf8'), 'nul.txt'), /nul\.txt: line 1, column 3: byte 6: looks like a binary file/u);
+  });
+});
+
+describe('decode: UTF-8 in one pass', () => {
+  test('text, map and code point count agree with TextDecoder and the bytes of each character', () => {
+    fc.assert(fc.property(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 40 }), fc.string({ unit: 'binary', maxLength: 10 }), (a, b) => {
+      // Buffer writes a lone surrogate as U+FFFD: the bytes are always valid UTF-8.
+      const bytes = new Uint8Array(Buffer.from(a + b, 'utf8'));
+      // Blank text and NUL bytes are refused, as other tests show.
+      if (/^[\s\uFEFF]*$/u.test(new TextDecoder().decode(bytes)) || bytes.includes(0)) return;
+      const d = decoded(bytes);
+      assert.equal(d.text, new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes));
+      assert.equal(d.rawChars, [...d.text].length);
+      assert.equal(d.map.rawStart.length, d.text.length);
+      assertProvenance(d);
+    }), { numRuns: 500 });
+  });
+
+  test('an ASCII file and one after a larger file decode alike (the scratch buffers are reused)', () => {
+    assert.equal(decoded(Buffer.from('山西'.repeat(1000), 'utf8')).text, '山西'.repeat(1000));
+    const d = decoded(Buffer.from('GDP 6%\n', 'utf8'));
+    assert.equal(d.text, 'GDP 6%\n');
+    assert.deepEqual([...d.map.rawEnd], [1, 2, 3, 4, 5, 6, 7]);
   });
 });
 

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { doubledFragments } from '../lib/doubled.js';
+import { doubledPunctuation } from '../pipeline/08-debris.js';
 
 const regexMatches = (text: string) => [...text.matchAll(/(\p{Script=Han}{4,12})\1/gu)].map((m) => `${m.index}:${m[0]}`);
 const fastMatches = (text: string) => doubledFragments(text).map((m) => `${m.index}:${m[0]}`);
@@ -26,5 +27,16 @@ describe('debris: doubled fragments', () => {
       assert.deepEqual(fastMatches(text), regexMatches(text), text);
     }
     assert.deepEqual(fastMatches('甲乙丙丁甲乙丙丁戊'), ['0:甲乙丙丁甲乙丙丁']);
+  });
+});
+
+describe('debris: doubled punctuation', () => {
+  test('the literal search finds the runs the class with a backreference finds', () => {
+    const piece = fc.constantFrom('，', '。', '、', '；', '！', '？', '：', ',', '发', '𠀀', '\n', '，，', '。。。');
+    fc.assert(fc.property(fc.array(piece, { maxLength: 40 }), (parts) => {
+      const text = parts.join('');
+      const expected = [...text.matchAll(/([，。、；！？])\1+/gu)].map((m) => [m.index, m.index + m[0].length]);
+      assert.deepEqual(doubledPunctuation(text), expected);
+    }), { numRuns: 2000 });
   });
 });

@@ -1,0 +1,97 @@
+/**
+ * The offset map's edited layers against the flat copy they replace: after any sequence of edits,
+ * every unit maps where a flat map rebuilt at each step would map it, and every range query agrees.
+ */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import fc from 'fast-check';
+import { applyEdits, assemble, flatten, rawRange, rawStartAt, type Edit, type OffsetMap } from '../lib/offset-map.js';
+
+const RAW_LENGTH = 999;
+
+/** The flat reference: a new pair of arrays per application, as the maps were first built. */
+function flatApply(text: string, map: OffsetMap, edits: Edit[]): { text: string; map: OffsetMap } {
+  const sorted = [...edits].sort((a, b) => a.start - b.start || a.end - b.end);
+  const live = sorted.filter((e) => text.slice(e.start, e.end) !== e.text);
+  let out = '';
+  const rawStart: number[] = [];
+  const rawEnd: number[] = [];
+  let src = 0;
+  const range = (s: number, e: number): [number, number] => {
+    if (e > s) return [Math.min(...map.rawStart.subarray(s, e)), Math.max(...map.rawEnd.subarray(s, e))];
+    const n = map.rawStart.length;
+    const at = s < n ? map.rawStart[s]! : n > 0 ? map.rawEnd[n - 1]! : RAW_LENGTH;
+    return [at, at];
+  };
+  for (const e of live) {
+    out += text.slice(src, e.start) + e.text;
+    for (let i = src; i < e.start; i++) rawStart.push(map.rawStart[i]!), rawEnd.push(map.rawEnd[i]!);
+    const [rs, re] = range(e.start, e.end);
+    for (let i = 0; i < e.text.length; i++) rawStart.push(rs), rawEnd.push(re);
+    src = e.end;
+  }
+  out += text.slice(src);
+  for (let i = src; i < text.length; i++) rawStart.push(map.rawStart[i]!), rawEnd.push(map.rawEnd[i]!);
+  return { text: out, map: { rawStart: Int32Array.from(rawStart), rawEnd: Int32Array.from(rawEnd) } };
+}
+
+/** Non-overlapping edits of a text of length n, from a list of (gap, length, replacement). */
+const editsArb = (n: number) =>
+  fc.array(fc.tuple(fc.nat(4), fc.nat(3), fc.constantFrom('', 'x', 'yz', '　', 'a', '\n')), { maxLength: 8 }).map((specs) => {
+    const edits: Edit[] = [];
+    let at = 0;
+    for (const [gap, len, text] of specs) {
+      const start = at + gap;
+      const end = Math.min(n, start + len);
+      if (start > n) break;
+      edits.push({ start, end, text, reason: 'test' });
+      at = end + (end === start ? 1 : 0);
+    }
+    // Given out of order sometimes: applyEdits sorts them.
+    return edits.reverse();
+  });
+
+describe('offset map layers', () => {
+  test('any sequence of edits maps every unit and range as flat maps rebuilt at each step do', () => {
+    fc.assert(
+      fc.property(fc.string({ minLength: 0, maxLength: 30 }), fc.array(fc.integer({ min: 0, max: 1 << 20 }), { maxLength: 6 }), (start, seeds) => {
+        let text = start;
+        // Raw offsets as decode makes them, or backwards (reordered text, as assemble makes).
+        const order = (i: number) => (text.length % 2 === 1 ? text.length - 1 - i : i);
+        let map: OffsetMap = { rawStart: Int32Array.from(text, (_, i) => 3 * order(i)), rawEnd: Int32Array.from(text, (_, i) => 3 * order(i) + 3) };
+        let flat = { text, map };
+        for (const seed of seeds) {
+          const edits = fc.sample(editsArb(text.length), { seed, numRuns: 1 })[0]!;
+          const applied = applyEdits(text, map, edits, RAW_LENGTH);
+          const reference = flatApply(flat.text, flat.map, edits);
+          assert.equal(applied.text, reference.text);
+          text = applied.text;
+          map = applied.map;
+          flat = reference;
+          for (let s = 0; s <= text.length; s++) {
+            assert.equal(rawStartAt(map, s, -1), s < text.length ? reference.map.rawStart[s] : -1);
+            for (let e = s; e <= Math.min(text.length, s + 5); e++) assert.deepEqual(rawRange(map, s, e, RAW_LENGTH), rawRange(reference.map, s, e, RAW_LENGTH));
+          }
+        }
+        assert.deepEqual(flatten(map).rawStart, flat.map.rawStart);
+        assert.deepEqual(flatten(map).rawEnd, flat.map.rawEnd);
+        if (text.length >= 2) {
+          const half = text.length >> 1;
+          const joined = assemble(text, map, [[half, text.length], [0, half]], '|');
+          const expected = assemble(flat.text, flat.map, [[half, text.length], [0, half]], '|');
+          assert.deepEqual(joined, expected);
+        }
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  test('a one-unit replacement of one unit keeps the map; an edit that changes nothing is not applied', () => {
+    const map = { rawStart: Int32Array.of(0, 3, 6), rawEnd: Int32Array.of(3, 6, 9) };
+    const width = applyEdits('１２３', map, [{ start: 1, end: 2, text: '2', reason: 'width' }], 9);
+    assert.equal(width.text, '１2３');
+    assert.equal(width.map, map);
+    const none = applyEdits('abc', map, [{ start: 0, end: 2, text: 'ab', reason: 'noop' }], 9);
+    assert.deepEqual([none.text, none.map, none.applied], ['abc', map, []]);
+  });
+});
