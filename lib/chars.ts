@@ -22,3 +22,13 @@ export function codePointLength(s: string): number {
   }
   return n;
 }
+
+/**
+ * Is the code unit one that `\s` matches (all of them are in the BMP)? A comparison instead of a
+ * regular expression call, for the tests run on every line.
+ */
+export function isSpaceUnit(c: number): boolean {
+  if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d);
+  if (c < 0xa0) return false;
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}

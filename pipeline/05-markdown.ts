@@ -25,15 +25,20 @@ export const markdown: Stage = {
     const edits: Edit[] = [];
     // Earlier rules win where markup overlaps (a link's label may hold escapes); a mask keeps
     // the check linear in the text length.
-    const taken = new Uint8Array(text.length);
-    const free = (s: number, e: number) => taken.subarray(s, e).every((t) => t === 0);
+    // Made on the first edit: most texts hold no markdown at all.
+    let mask: Uint8Array | null = null;
+    const taken = () => (mask ??= new Uint8Array(text.length));
+    const free = (s: number, e: number) => mask === null || mask.subarray(s, e).every((t) => t === 0);
     const add = (edit: Edit) => {
       if (!free(edit.start, edit.end)) return;
       edits.push(edit);
-      taken.fill(1, edit.start, edit.end);
+      taken().fill(1, edit.start, edit.end);
     };
+    // A pattern runs only over text holding a string every match of it holds (indexOf is native
+    // and fast; the patterns would test every position).
+    const matches = (re: RegExp, ...needles: string[]) => (needles.some((n) => text.includes(n)) ? text.matchAll(re) : []);
 
-    for (const m of text.matchAll(LINK)) {
+    for (const m of matches(LINK, '](')) {
       const label = unescape(m[1]!);
       const start = m.index;
       const end = start + m[0].length;
@@ -46,21 +51,21 @@ export const markdown: Stage = {
       const keep: [number, number] = keepTarget ? [targetStart, targetEnd] : [start + 1, start + 1 + m[1]!.length];
       edits.push({ start, end: keep[0], text: '', reason: 'markdown/link' });
       edits.push({ start: keep[1], end, text: '', reason: 'markdown/link' });
-      taken.fill(1, start, keep[0]);
-      taken.fill(1, keep[1], end);
+      taken().fill(1, start, keep[0]);
+      taken().fill(1, keep[1], end);
       // An escape inside a kept label is still removed below; inside a dropped part it is gone.
     }
-    for (const m of text.matchAll(HEADING_MARK)) {
+    for (const m of matches(HEADING_MARK, '#')) {
       add({ start: m.index, end: m.index + m[0].length, text: '', reason: 'markdown/heading-mark' });
     }
-    for (const m of text.matchAll(RULE_LINE)) {
+    for (const m of matches(RULE_LINE, '-', '*', '_')) {
       if (m[0].length > 0) add({ start: m.index, end: m.index + m[0].length, text: '', reason: 'markdown/rule' });
     }
     // Escapes before emphasis: an escaped asterisk is a character, not a marker.
-    for (const m of text.matchAll(ESCAPE)) {
+    for (const m of matches(ESCAPE, '\\')) {
       add({ start: m.index, end: m.index + m[0].length, text: m[1]!, reason: 'markdown/escape' });
     }
-    for (const m of text.matchAll(EMPHASIS)) {
+    for (const m of matches(EMPHASIS, '*', '__')) {
       const marker = m[1] ?? '*';
       const start = m.index;
       const end = start + m[0].length;
@@ -70,8 +75,8 @@ export const markdown: Stage = {
     }
     // Lines marked up as headings tell the structure stage where unnumbered headings are.
     const headings: number[] = [];
-    for (const m of text.matchAll(HEADING_MARK)) headings.push(rawStartAt(doc.map, m.index + m[0].length, 0));
-    for (const m of text.matchAll(/^[ \t]*(\*\*|__)(?=\S)[^\n]*\S\1[ \t]*$/gmu)) {
+    for (const m of matches(HEADING_MARK, '#')) headings.push(rawStartAt(doc.map, m.index + m[0].length, 0));
+    for (const m of matches(/^[ \t]*(\*\*|__)(?=\S)[^\n]*\S\1[ \t]*$/gmu, '**', '__')) {
       headings.push(rawStartAt(doc.map, m.index + m[0].search(/\S/u) + m[1]!.length, 0));
     }
     return withEdits(doc, this, edits, { changes: { data: { ...doc.data, markupHeadings: headings.sort((a, b) => a - b) } } });

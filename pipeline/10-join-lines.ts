@@ -6,7 +6,7 @@
  */
 import type { Stage } from '../lib/document.js';
 import { withEdits } from '../lib/edits.js';
-import { endsSentence } from '../lib/chars.js';
+import { endsSentence, isSpaceUnit } from '../lib/chars.js';
 import { looksLikeHeading, numberedLevel } from '../lib/headings.js';
 import type { Edit } from '../lib/offset-map.js';
 
@@ -30,8 +30,8 @@ export const joinLines: Stage = {
     while (lineStart < text.length) {
       const lineEnd = text.indexOf('\n', lineStart);
       if (lineEnd < 0) break;
-      BREAK.lastIndex = lineEnd;
-      const gap = BREAK.exec(text);
+      // A break needs whitespace right after the line feed: most lines are followed by text.
+      const gap = isSpaceUnit(text.charCodeAt(lineEnd + 1)) ? ((BREAK.lastIndex = lineEnd), BREAK.exec(text)) : null;
       if (!gap) {
         lineStart = lineEnd + 1;
         continue;

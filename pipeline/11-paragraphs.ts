@@ -5,9 +5,9 @@
  */
 import type { Paragraph, Stage } from '../lib/document.js';
 import { withStage } from '../lib/document.js';
+import { isSpaceUnit } from '../lib/chars.js';
 import { flatten, rawRange } from '../lib/offset-map.js';
 
-const LINE = /[^\n]+/gu;
 // \s covers U+3000 IDEOGRAPHIC SPACE and U+00A0; U+FEFF is not whitespace but is layout here.
 const EDGE_SPACE = /^[\s\uFEFF]+|[\s\uFEFF]+$/gu;
 
@@ -19,14 +19,28 @@ export const paragraphs: Stage = {
     // The text is final from here on and every number in it will ask the map for its bytes: one
     // flat map instead of the layers of the editing stages.
     const map = flatten(doc.map);
-    for (const m of doc.text.matchAll(LINE)) {
-      const line = m[0];
-      const trimmed = line.replace(EDGE_SPACE, '');
-      if (trimmed === '') continue;
-      const start = m.index + line.search(/[^\s\uFEFF]/u);
-      const end = start + trimmed.length;
-      const [rawStart, rawEnd] = rawRange(map, start, end, doc.raw.length);
-      out.push({ ordinal: out.length + 1, text: trimmed, rawStart, rawEnd, textStart: start });
+    const text = doc.text;
+    // Lines are the runs between line feeds (what /[^\n]+/gu finds), found with indexOf.
+    for (let lineStart = 0; lineStart < text.length; ) {
+      const nl = text.indexOf('\n', lineStart);
+      const lineEnd = nl < 0 ? text.length : nl;
+      if (lineEnd > lineStart) {
+        let start = lineStart;
+        let trimmed: string;
+        // Earlier stages leave most lines without edge space: the trim is then the line itself.
+        if (!isSpaceUnit(text.charCodeAt(lineStart)) && !isSpaceUnit(text.charCodeAt(lineEnd - 1))) trimmed = text.slice(lineStart, lineEnd);
+        else {
+          const line = text.slice(lineStart, lineEnd);
+          trimmed = line.replace(EDGE_SPACE, '');
+          start = lineStart + line.search(/[^\s\uFEFF]/u);
+        }
+        if (trimmed !== '') {
+          const end = start + trimmed.length;
+          const [rawStart, rawEnd] = rawRange(map, start, end, doc.raw.length);
+          out.push({ ordinal: out.length + 1, text: trimmed, rawStart, rawEnd, textStart: start });
+        }
+      }
+      lineStart = lineEnd + 1;
     }
     return withStage(doc, this, { paragraphs: out, map });
   },
