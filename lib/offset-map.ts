@@ -15,6 +15,12 @@ export interface OffsetMap {
   rawStart: Int32Array;
   /** rawEnd[i] is one past the last raw byte that produced text unit i. */
   rawEnd: Int32Array;
+  /**
+   * Neither array ever decreases (decoded text; replacements and deletions keep it so): the
+   * bytes of a range are then its first unit's start and its last unit's end, found without
+   * walking the range.
+   */
+  ordered?: boolean;
 }
 
 export interface Edit {
@@ -42,6 +48,7 @@ class EditedMap implements OffsetMap {
     readonly oldEnd: Int32Array,
     readonly rs: Int32Array,
     readonly re: Int32Array,
+    readonly ordered: boolean,
   ) {}
 
   get rawStart(): Int32Array {
@@ -57,7 +64,7 @@ class EditedMap implements OffsetMap {
       const rawStart = new Int32Array(this.length);
       const rawEnd = new Int32Array(this.length);
       copyInto(this, 0, this.length, rawStart, rawEnd, 0);
-      this.flat = { rawStart, rawEnd };
+      this.flat = { rawStart, rawEnd, ordered: this.ordered };
     }
     return this.flat;
   }
@@ -193,6 +200,7 @@ function copyInto(map: OffsetMap, start: number, end: number, rawStart: Int32Arr
 export function rawRange(map: OffsetMap, start: number, end: number, rawLength: number): [number, number] {
   const n = mapLength(map);
   if (end > start) {
+    if (map.ordered) return [unitRaw(map, start, false), unitRaw(map, end - 1, true)];
     // Text may have been reordered (documents assembled from parts), so take min/max.
     low = Infinity;
     high = -Infinity;
@@ -248,6 +256,8 @@ export function applyEdits(text: string, map: OffsetMap, edits: Edit[], rawLengt
   // The edits the map must remember: a one-unit replacement of one unit maps to that unit's
   // own range, so it leaves the map as it was (every width change is one).
   const layer: number[] = [];
+  // An insertion maps to a point that can lie before the end of the unit ahead of it.
+  let ordered = map.ordered === true;
   let src = 0;
   let dst = 0;
   for (const e of sorted) {
@@ -259,24 +269,25 @@ export function applyEdits(text: string, map: OffsetMap, edits: Edit[], rawLengt
     applied.push({ start: e.start, end: e.end, text: e.text, reason: e.reason, rawStart: rs, rawEnd: re, before });
     dst += e.start - src;
     if (!(e.end - e.start === 1 && e.text.length === 1)) layer.push(dst, e.text.length, e.end, rs, re);
+    if (e.end === e.start) ordered = false;
     dst += e.text.length;
     src = e.end;
   }
   if (applied.length === 0) return { text, map, applied };
   pieces.push(text.slice(src));
   const newLength = dst + text.length - src;
-  return { text: pieces.join(''), map: layer.length === 0 ? map : editedMap(map, newLength, layer), applied };
+  return { text: pieces.join(''), map: layer.length === 0 ? map : editedMap(map, newLength, layer, ordered), applied };
 }
 
 /** An edited map from the flat list of (at, size, oldEnd, rs, re) per remembered edit. */
-function editedMap(parent: OffsetMap, length: number, layer: number[]): EditedMap {
+function editedMap(parent: OffsetMap, length: number, layer: number[], ordered: boolean): EditedMap {
   const count = layer.length / 5;
   const column = (c: number) => {
     const out = new Int32Array(count);
     for (let k = 0; k < count; k++) out[k] = layer[k * 5 + c]!;
     return out;
   };
-  return new EditedMap(parent, length, column(0), column(1), column(2), column(3), column(4));
+  return new EditedMap(parent, length, column(0), column(1), column(2), column(3), column(4), ordered);
 }
 
 /** Concatenate slices of a text (with their maps) in the given order, joined by a separator. */

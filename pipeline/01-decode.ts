@@ -93,7 +93,7 @@ function decodeUtf8(raw: Uint8Array): { text: string; map: OffsetMap; codePoints
   }
   // An ASCII file makes a one-byte string, as TextDecoder would.
   const text = unit === raw.length ? Buffer.from(raw.buffer, raw.byteOffset, raw.length).toString('latin1') : Buffer.from(units.buffer, 0, unit * 2).toString('utf16le');
-  return { text, map: { rawStart: rawStart.slice(0, unit), rawEnd: rawEnd.slice(0, unit) }, codePoints };
+  return { text, map: { rawStart: rawStart.slice(0, unit), rawEnd: rawEnd.slice(0, unit), ordered: true }, codePoints };
 }
 
 function buildMap(text: string, raw: Uint8Array, seqLength: (b: Uint8Array, i: number) => number): OffsetMap {
@@ -112,7 +112,7 @@ function buildMap(text: string, raw: Uint8Array, seqLength: (b: Uint8Array, i: n
     byte += n;
   }
   if (byte !== raw.length || unit !== text.length) throw new Error(`offset map out of step: ${byte}/${raw.length} bytes`);
-  return { rawStart, rawEnd };
+  return { rawStart, rawEnd, ordered: true };
 }
 
 /** Position of a byte offset as line/column; the bytes before it are valid UTF-8. */

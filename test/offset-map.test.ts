@@ -56,9 +56,9 @@ describe('offset map layers', () => {
     fc.assert(
       fc.property(fc.string({ minLength: 0, maxLength: 30 }), fc.array(fc.integer({ min: 0, max: 1 << 20 }), { maxLength: 6 }), (start, seeds) => {
         let text = start;
-        // Raw offsets as decode makes them, or backwards (reordered text, as assemble makes).
+        // Raw offsets as decode makes them (ordered), or backwards (reordered text, as assemble makes).
         const order = (i: number) => (text.length % 2 === 1 ? text.length - 1 - i : i);
-        let map: OffsetMap = { rawStart: Int32Array.from(text, (_, i) => 3 * order(i)), rawEnd: Int32Array.from(text, (_, i) => 3 * order(i) + 3) };
+        let map: OffsetMap = { rawStart: Int32Array.from(text, (_, i) => 3 * order(i)), rawEnd: Int32Array.from(text, (_, i) => 3 * order(i) + 3), ordered: text.length % 2 === 0 };
         let flat = { text, map };
         for (const seed of seeds) {
           const edits = fc.sample(editsArb(text.length), { seed, numRuns: 1 })[0]!;
@@ -73,6 +73,8 @@ describe('offset map layers', () => {
             for (let e = s; e <= Math.min(text.length, s + 5); e++) assert.deepEqual(rawRange(map, s, e, RAW_LENGTH), rawRange(reference.map, s, e, RAW_LENGTH));
           }
         }
+        // A map said to be ordered is.
+        if (map.ordered) for (let i = 1; i < text.length; i++) assert.ok(flat.map.rawStart[i - 1]! <= flat.map.rawStart[i]! && flat.map.rawEnd[i - 1]! <= flat.map.rawEnd[i]!);
         assert.deepEqual(flatten(map).rawStart, flat.map.rawStart);
         assert.deepEqual(flatten(map).rawEnd, flat.map.rawEnd);
         if (text.length >= 2) {
