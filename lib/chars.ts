@@ -9,9 +9,18 @@ export const TERMINAL = /[。！？；：…!?;:.]$/u;
 /** Closing quotes and brackets that may follow terminal punctuation. */
 export const CLOSERS = /[”’」』）)》〉】\]"']+$/u;
 
-/** Does the line end a sentence (terminal punctuation, possibly inside closing quotes)? */
+const TERMINAL_MARKS = '。！？；：…!?;:.';
+const CLOSER_MARKS = '”’」』）)》〉】]"\'';
+
+/**
+ * Does the line end a sentence (terminal punctuation, possibly inside closing quotes)? That is
+ * TERMINAL.test(line.replace(CLOSERS, '')), read backwards from the end: every mark is one BMP
+ * unit, and the pattern with its `$` would be tried at every position of the line.
+ */
 export function endsSentence(line: string): boolean {
-  return TERMINAL.test(line.replace(CLOSERS, ''));
+  let end = line.length;
+  while (end > 0 && CLOSER_MARKS.includes(line[end - 1]!)) end--;
+  return end > 0 && TERMINAL_MARKS.includes(line[end - 1]!);
 }
 
 export function codePointLength(s: string): number {

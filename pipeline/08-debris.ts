@@ -16,6 +16,7 @@ import { withEdits } from '../lib/edits.js';
 import { message } from '../lib/messages.js';
 import { rawRange, type Edit } from '../lib/offset-map.js';
 import { doubledFragments } from '../lib/doubled.js';
+import { isSpaceUnit } from '../lib/chars.js';
 
 const ROLE = '(?:书记|副?省长|代省长|副?市长|副?县长|区长|主席|总理|部长|主任|记者|通讯员|特约评论员|评论员)';
 const BYLINE = new RegExp(`^(?<role>[\\p{Script=Han}]{0,12}?${ROLE})?(?<name>\\p{Script=Han}{2,4})$`, 'u');
@@ -50,14 +51,29 @@ export function doubledPunctuation(text: string): Array<[number, number]> {
 }
 
 const squash = (s: string | null) => (s ?? '').replace(/\s+/gu, '');
+
+/**
+ * Could `line` squash to `key` (non-empty, squashed)? Only if its first unit that is not space is
+ * the key's first: most lines fail here, without squashing them.
+ */
+function startsLike(line: string, key: string): boolean {
+  let k = 0;
+  while (k < line.length && isSpaceUnit(line.charCodeAt(k))) k++;
+  return line.charCodeAt(k) === key.charCodeAt(0);
+}
+
+// A byline is at most 12 + 5 + 4 Han characters (role, role word, name), two units each at most.
+const BYLINE_MAX_UNITS = 2 * (12 + 5 + 4);
 const iso = (y: string, m: string, d: string) => `${y}-${m.padStart(2, '0')}-${d.padStart(2, '0')}`;
 
 /**
  * What `text.matchAll(re)` yields, from the global pattern itself: matchAll clones the pattern on
  * every call, and debris asks three patterns of every line.
  */
-function matchesOf(re: RegExp, text: string): RegExpExecArray[] {
+function matchesOf(re: RegExp, text: string, ...needles: string[]): RegExpExecArray[] {
   const found: RegExpExecArray[] = [];
+  // Every match holds one of the needles: without one, the pattern need not scan the line.
+  if (!needles.some((n) => text.includes(n))) return found;
   re.lastIndex = 0;
   for (let m = re.exec(text); m; m = re.exec(text)) {
     found.push(m);
@@ -108,7 +124,7 @@ export const debris: Stage = {
 
     // Front matter: leading lines that are the title, event, banner, byline or date line.
     const titleKey = squash(meta.title);
-    const isTitle = (l: Line) => titleKey !== '' && squash(l.text) === titleKey;
+    const isTitle = (l: Line) => titleKey !== '' && startsLike(l.text, titleKey) && squash(l.text) === titleKey;
     const titleIndex = lines.slice(0, 4).findIndex(isTitle);
     let i = 0;
     for (; i < Math.min(lines.length, 6); i++) {
@@ -135,12 +151,12 @@ export const debris: Stage = {
     let afterCredit = false;
     let linkSeen = false;
     for (const line of lines.slice(i)) {
-      const byline = BYLINE.exec(line.text);
+      const byline = line.text.length <= BYLINE_MAX_UNITS ? BYLINE.exec(line.text) : null;
       if (isTitle(line)) drop(line, 'splice/headline');
       else if (byline?.groups!['role'] && meta.speaker !== null && byline.groups!['name'] === meta.speaker) drop(line, 'splice/byline');
       else if (CREDIT.test(line.text)) drop(line, 'layout/credit');
       else if (afterCredit && /^\p{Script=Han}{2,12}$/u.test(line.text)) drop(line, 'layout/credit');
-      else if (CAPTION.test(line.text)) drop(line, 'layout/caption');
+      else if ((line.text.startsWith('图') || line.text.includes('摄')) && CAPTION.test(line.text)) drop(line, 'layout/caption');
       else if (WEB_CHROME.test(line.text)) drop(line, 'debris/web-chrome');
       else if (LINKS.test(line.text)) {
         drop(line, 'debris/link-list');
@@ -163,12 +179,12 @@ export const debris: Stage = {
       while (q < punctuation.length && punctuation[q]![0] < line.start) q++;
       if (removed.has(line)) continue;
       const inline: Edit[] = [];
-      for (const m of matchesOf(DATELINE, line.text)) {
+      for (const m of matchesOf(DATELINE, line.text, '日电', '日讯')) {
         inline.push({ start: line.start + m.index, end: line.start + m.index + m[0].length, text: '', reason: 'debris/dateline' });
         learn('dateline', m[0], line);
       }
-      for (const m of matchesOf(CREDIT_INLINE, line.text)) inline.push({ start: line.start + m.index, end: line.start + m.index + m[0].length, text: '', reason: 'layout/credit' });
-      for (const m of matchesOf(PAGE_MARKER, line.text)) inline.push({ start: line.start + m.index, end: line.start + m.index + m[0].length, text: '', reason: 'layout/page-marker' });
+      for (const m of matchesOf(CREDIT_INLINE, line.text, '编辑')) inline.push({ start: line.start + m.index, end: line.start + m.index + m[0].length, text: '', reason: 'layout/credit' });
+      for (const m of matchesOf(PAGE_MARKER, line.text, '版')) inline.push({ start: line.start + m.index, end: line.start + m.index + m[0].length, text: '', reason: 'layout/page-marker' });
       for (; f < fragments.length && fragments[f]!.index < line.end; f++) {
         const m = fragments[f]!;
         const s = m.index + m[1]!.length;

@@ -1,10 +1,19 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { isSpaceUnit } from '../lib/chars.js';
+import fc from 'fast-check';
+import { CLOSERS, endsSentence, isSpaceUnit, TERMINAL } from '../lib/chars.js';
 
 describe('chars', () => {
   test('isSpaceUnit is /\\s/ for every code unit', () => {
     for (let c = 0; c < 0x10000; c++) assert.equal(isSpaceUnit(c), /\s/u.test(String.fromCharCode(c)), `U+${c.toString(16)}`);
     assert.equal(isSpaceUnit(NaN), false); // charCodeAt past the end
+  });
+
+  test('endsSentence reads the end as the closer and terminal patterns do', () => {
+    const piece = fc.constantFrom('。', '！', '…', '.', ':', '”', '’', '）', ')', ']', '"', "'", '】', '发展', 'a', '𠀀', '\uD800', ' ', '。”', '”。');
+    fc.assert(fc.property(fc.array(piece, { maxLength: 8 }), (parts) => {
+      const line = parts.join('');
+      assert.equal(endsSentence(line), TERMINAL.test(line.replace(CLOSERS, '')), JSON.stringify(line));
+    }), { numRuns: 3000 });
   });
 });
