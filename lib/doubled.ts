@@ -28,55 +28,75 @@ const RING = 32;
  */
 const last = new Int32Array(SLOTS); // hash -> base + latest window with it
 const previous = new Int32Array(RING); // window -> base + the window before it with its hash
-const recurs = new Uint8Array(RING); // start -> 1 when its 4 units recur 4 to 24 units on
+// start -> base + start when its 4 units recur 4 to 24 units on (a stale entry holds another value)
+const recurs = new Int32Array(RING);
+const lags = new Int32Array(RING); // start -> bit L set when its 4 units recur L units on
 let base = MAX + 1;
 
 export function doubledFragments(text: string): RegExpExecArray[] {
   if (base + text.length + MAX > 2 ** 30) {
     last.fill(0);
+    recurs.fill(0);
     base = MAX + 1;
   }
   const found: RegExpExecArray[] = [];
   const n = text.length;
   let cursor = 0; // where the previous match ended
-  // The window text[j, j + 4) slides one unit at a time: a, b, c, d are its units and `run`
-  // counts how many units up to d are Han-possible, so each unit is read once.
+  let pending = 0; // marked starts not yet decided
+  // The window text[j, j + 4) slides one unit at a time: a, b, c, d are its units (d at k) and
+  // `run` counts how many units up to d are Han-possible, so each unit is read once.
   let a = 0;
   let b = 0;
   let c = 0;
   let d = 0;
   let run = 0;
-  for (let j = -MIN + 1; j < n; j++) {
+  for (let k = 0; k < n; k++) {
     a = b;
     b = c;
     c = d;
-    d = j + MIN - 1 < n ? text.charCodeAt(j + MIN - 1) : 0;
-    run = d < HAN_FLOOR ? 0 : run + 1;
-    if (j >= 0) recurs[j & (RING - 1)] = 0;
-    if (run >= MIN) enter(text, j, a, b, c, d);
-    const start = j - MAX;
-    if (start >= cursor && recurs[start & (RING - 1)] === 1) cursor = tryAt(text, start, found, cursor);
+    d = text.charCodeAt(k);
+    if (d < HAN_FLOOR) run = 0;
+    else if (++run >= MIN) {
+      // Enter window j: mark the windows of the last MAX units that it repeats.
+      const j = k - MIN + 1;
+      const h = (((a * 7 + b) * 7 + c) * 7 + d) & (SLOTS - 1);
+      for (let p = last[h]! - base; j - p <= MAX; p = previous[p & (RING - 1)]! - base) {
+        if (j - p >= MIN && text.charCodeAt(p) === a && text.charCodeAt(p + 1) === b && text.charCodeAt(p + 2) === c && text.charCodeAt(p + 3) === d) {
+          if (recurs[p & (RING - 1)] === base + p) lags[p & (RING - 1)] = lags[p & (RING - 1)]! | (1 << (j - p));
+          else {
+            recurs[p & (RING - 1)] = base + p;
+            lags[p & (RING - 1)] = 1 << (j - p);
+            pending++;
+          }
+        }
+      }
+      previous[j & (RING - 1)] = last[h]!;
+      last[h] = base + j;
+    }
+    // Decide the start MAX units before window j: every window that could repeat it is entered.
+    if (pending > 0) {
+      const start = k - MIN + 1 - MAX;
+      if (start >= 0 && recurs[start & (RING - 1)] === base + start) {
+        pending--;
+        if (start >= cursor) cursor = tryAt(text, start, found, cursor);
+      }
+    }
   }
   // The last starts: every window after them has been entered.
-  for (let start = Math.max(cursor, n - MAX); start < n; start++) {
-    if (start >= cursor && start >= 0 && recurs[start & (RING - 1)] === 1) cursor = tryAt(text, start, found, cursor);
+  for (let start = Math.max(0, n - MIN + 1 - MAX); pending > 0 && start < n; start++) {
+    if (recurs[start & (RING - 1)] !== base + start) continue;
+    pending--;
+    if (start >= cursor) cursor = tryAt(text, start, found, cursor);
   }
   base += n + MAX + 1;
   return found;
 }
 
-/** Enter window j (units a b c d): mark the windows of the last MAX units that it repeats. */
-function enter(text: string, j: number, a: number, b: number, c: number, d: number): void {
-  const h = (((a * 31 + b) * 31 + c) * 31 + d) & (SLOTS - 1);
-  for (let p = last[h]! - base; j - p <= MAX; p = previous[p & (RING - 1)]! - base) {
-    if (text.charCodeAt(p) === a && text.charCodeAt(p + 1) === b && text.charCodeAt(p + 2) === c && text.charCodeAt(p + 3) === d && j - p >= MIN) recurs[p & (RING - 1)] = 1;
-  }
-  previous[j & (RING - 1)] = last[h]!;
-  last[h] = base + j;
-}
-
 /** Try the pattern at a recurring start; returns where the next match may start. */
 function tryAt(text: string, i: number, found: RegExpExecArray[], cursor: number): number {
+  // A match of L units repeats all L units L on, and its first 4 recur there: the pattern runs
+  // only when one of the distances where they recur repeats the whole stretch (rare).
+  if (!repeatsWhole(text, i, lags[i & (RING - 1)]!)) return cursor;
   // The u flag tries code point boundaries only: never the second half of a surrogate pair.
   const first = text.charCodeAt(i);
   if (first >= 0xdc00 && first <= 0xdfff && i > 0 && text.charCodeAt(i - 1) >= 0xd800 && text.charCodeAt(i - 1) <= 0xdbff) return cursor;
@@ -85,4 +105,15 @@ function tryAt(text: string, i: number, found: RegExpExecArray[], cursor: number
   if (!m) return cursor;
   found.push(m);
   return i + m[0].length;
+}
+
+/** Is text[i, i + L) == text[i + L, i + 2L) for one of the distances L set in `mask`? */
+function repeatsWhole(text: string, i: number, mask: number): boolean {
+  for (let L = MIN; L <= MAX; L++) {
+    if ((mask & (1 << L)) === 0 || i + 2 * L > text.length) continue;
+    let x = MIN; // the first 4 are known to repeat
+    while (x < L && text.charCodeAt(i + x) === text.charCodeAt(i + L + x)) x++;
+    if (x === L) return true;
+  }
+  return false;
 }
