@@ -19,7 +19,7 @@ export const unicode: Stage = {
     const text = doc.text;
     if (text.startsWith('\uFEFF')) edits.push({ start: 0, end: 1, text: '', reason: 'unicode/bom' });
     let lineEndings = 0;
-    for (const m of text.matchAll(/\r\n?/g)) {
+    for (const m of text.includes('\r') ? text.matchAll(/\r\n?/g) : []) {
       edits.push({ start: m.index, end: m.index + m[0].length, text: '\n', reason: 'unicode/line-ending' });
       lineEndings++;
     }

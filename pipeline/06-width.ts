@@ -12,21 +12,23 @@ const FULLWIDTH_ALNUM = /[\uFF10-\uFF19\uFF21-\uFF3A\uFF41-\uFF5A]/gu;
 // (Old typesetting puts spaces around the point: 2 ．5亿千瓦.)
 export const NUMBER_PUNCT = /(?<=[0-9０-９][ \u3000]?)．(?=[ \u3000]?[0-9０-９])|(?<=[0-9０-９])％/gu;
 
-const NUMBER_PUNCT_AT = new RegExp(NUMBER_PUNCT.source, 'uy');
+const isDigit = (c: number) => (c >= 0x30 && c <= 0x39) || (c >= 0xff10 && c <= 0xff19);
+const isGap = (c: number) => c === 0x20 || c === 0x3000;
 
 /**
  * Where NUMBER_PUNCT matches, as matchAll finds it: it matches one unit, a fullwidth point or
- * percent sign, so only those are tried (found natively by indexOf), instead of running the
- * lookbehinds at every unit of the text.
+ * percent sign, so only those are looked at (found natively by indexOf), and its lookarounds
+ * are a few comparisons of the units beside them.
  */
 export function numberPunctuation(text: string): number[] {
   const at: number[] = [];
-  for (const mark of ['．', '％']) {
-    for (let i = text.indexOf(mark); i >= 0; i = text.indexOf(mark, i + 1)) {
-      NUMBER_PUNCT_AT.lastIndex = i;
-      if (NUMBER_PUNCT_AT.test(text)) at.push(i);
-    }
+  const unit = (i: number) => (i >= 0 ? text.charCodeAt(i) : NaN);
+  for (let i = text.indexOf('．'); i >= 0; i = text.indexOf('．', i + 1)) {
+    const digitBefore = isDigit(unit(i - 1)) || (isGap(unit(i - 1)) && isDigit(unit(i - 2)));
+    const digitAfter = isDigit(unit(i + 1)) || (isGap(unit(i + 1)) && isDigit(unit(i + 2)));
+    if (digitBefore && digitAfter) at.push(i);
   }
+  for (let i = text.indexOf('％'); i >= 0; i = text.indexOf('％', i + 1)) if (isDigit(unit(i - 1))) at.push(i);
   return at.sort((a, b) => a - b);
 }
 
