@@ -53,16 +53,16 @@ export function ocrSuspects(text: string): Suspect[][] {
   let doubledFrom = 0;
   let implausibleFrom = 0;
   const n = text.length;
-  const unit = (i: number) => (i < n ? text.charCodeAt(i) : -1);
-  // c0..c3 are the units at i..i+3 (-1 past the end), read once each as the window slides.
-  let c1 = unit(0);
-  let c2 = unit(1);
-  let c3 = unit(2);
+  // c0..c3 are the units at i..i+3 (-1 past the end, as small integers keep the loop fast), read
+  // once each as the window slides.
+  let c1 = n > 0 ? text.charCodeAt(0) : -1;
+  let c2 = n > 1 ? text.charCodeAt(1) : -1;
+  let c3 = n > 2 ? text.charCodeAt(2) : -1;
   for (let i = 0; i < n; i++) {
     const c0 = c1;
     c1 = c2;
     c2 = c3;
-    c3 = unit(i + 3);
+    c3 = i + 3 < n ? text.charCodeAt(i + 3) : -1;
     if (c0 >= HAN_FLOOR) {
       if (c0 >= 0xd800 && c0 <= 0xdfff) {
         // With the u flag a match starts at a code point boundary, never inside a pair.
@@ -74,7 +74,7 @@ export function ocrSuspects(text: string): Suspect[][] {
         continue;
       }
       // Tripled: a BMP unit three times, or an astral pair whose high half recurs at i+2, i+4.
-      if (i >= tripledFrom && ((c1 === c0 && c2 === c0) || (isHigh(c0) && c2 === c0 && unit(i + 4) === c0))) tripledFrom = tryAt(found[0]!, TRIPLED, text, i, tripledFrom);
+      if (i >= tripledFrom && ((c1 === c0 && c2 === c0) || (isHigh(c0) && c2 === c0 && i + 4 < n && text.charCodeAt(i + 4) === c0))) tripledFrom = tryAt(found[0]!, TRIPLED, text, i, tripledFrom);
       // Doubled word: two BMP characters repeat two units on; with a surrogate the pattern decides.
       if (i >= doubledFrom && (isSurrogate(c0) || isSurrogate(c1) || (c2 === c0 && c3 === c1))) doubledFrom = tryAt(found[1]!, DOUBLED, text, i, doubledFrom);
     }
