@@ -20,5 +20,5 @@ export function withEdits(doc: Doc, stage: Stage, edits: Edit[], options: EditOp
   const result = applyEdits(doc.text, doc.map, edits, doc.raw.length);
   const applied = options.logged ? result.applied.filter(options.logged) : result.applied;
   const corrections = options.log === 'by-line' ? correctionsByLine(stage.name, doc.text, applied) : correctionsFrom(stage.name, applied);
-  return withStage(doc, stage, { ...options.changes, text: result.text, map: result.map, corrections: doc.corrections.concat(corrections) });
+  return withStage(doc, stage, { ...options.changes, text: result.text, map: result.map, corrections: corrections.length > 0 ? doc.corrections.concat(corrections) : doc.corrections });
 }
