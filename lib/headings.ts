@@ -13,8 +13,13 @@ export const NUMBERED: Array<[RegExp, number]> = [
 ];
 export const ITEM = new RegExp(`^(?:${NUMERAL}(?:是|要)|——)`, 'u');
 
+// Every numbering above starts with one of these: a numeral, 第, an opening parenthesis, a digit.
+const NUMBERING_STARTS = new Set('一二三四五六七八九十百零〇两第（(0123456789');
+
 /** Level of the numbering a paragraph starts with, or null. */
 export function numberedLevel(text: string): number | null {
+  // Most paragraphs start otherwise: one lookup instead of five patterns.
+  if (!NUMBERING_STARTS.has(text.charAt(0))) return null;
   for (const [re, level] of NUMBERED) if (re.test(text)) return level;
   return null;
 }

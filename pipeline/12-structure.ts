@@ -44,10 +44,13 @@ export const structure: Stage = {
     const out: Paragraph[] = [];
     const open: Open[] = [];
     let speaker: string | null = null;
-    const path = () => (open.length ? open.map((o) => o.label).join(SECTION_SEPARATOR) : null);
+    // The path changes only when a heading is entered: joined once per heading, not per paragraph.
+    let joined: string | null | undefined;
+    const path = () => (joined !== undefined ? joined : (joined = open.length ? open.map((o) => o.label).join(SECTION_SEPARATOR) : null));
     const enter = (o: Open) => {
       while (open.length && open[open.length - 1]!.level >= o.level) open.pop();
       open.push(o);
+      joined = undefined;
     };
 
     for (const p of doc.paragraphs ?? []) {
