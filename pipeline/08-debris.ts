@@ -89,9 +89,15 @@ interface Line {
   text: string;
 }
 
+/** The non-empty runs between line feeds (what /[^\n]+/gu finds), found with indexOf. */
 function linesOf(text: string): Line[] {
   const out: Line[] = [];
-  for (const m of text.matchAll(/[^\n]+/gu)) out.push({ start: m.index, end: m.index + m[0].length, text: m[0] });
+  for (let start = 0; start < text.length; ) {
+    const nl = text.indexOf('\n', start);
+    const end = nl < 0 ? text.length : nl;
+    if (end > start) out.push({ start, end, text: text.slice(start, end) });
+    start = end + 1;
+  }
   return out;
 }
 
@@ -195,7 +201,7 @@ export const debris: Stage = {
         inline.push({ start: s + 1, end: e, text: '', reason: 'debris/doubled-punctuation' });
       }
       // Keep the first of overlapping matches; the rules rarely meet, and never need to.
-      inline.sort((a, b) => a.start - b.start);
+      if (inline.length > 1) inline.sort((a, b) => a.start - b.start);
       let last = -1;
       for (const e of inline) if (e.start >= last) { edits.push(e); last = e.end; }
     }
