@@ -5,16 +5,34 @@ export interface Span {
   text: string;
 }
 
+const SENTENCE_END = new Set([...'。！？；!?;'].map((c) => c.charCodeAt(0)));
+const CLAUSE_END = new Set([...'，：,:'].map((c) => c.charCodeAt(0)));
+
+/**
+ * Runs of text each followed by its run of separators, as the global regular expression
+ * `[^S]+[S]*` would match them (separators before the first run belong to no span); a loop over
+ * character codes, since the indicators stage cuts every paragraph this way.
+ */
+function runs(text: string, ends: ReadonlySet<number>, offset: number): Span[] {
+  const out: Span[] = [];
+  const n = text.length;
+  let i = 0;
+  while (i < n && ends.has(text.charCodeAt(i))) i++;
+  while (i < n) {
+    const start = i;
+    while (i < n && !ends.has(text.charCodeAt(i))) i++;
+    while (i < n && ends.has(text.charCodeAt(i))) i++;
+    out.push({ start: offset + start, end: offset + i, text: text.slice(start, i) });
+  }
+  return out;
+}
+
 /** Sentences end at 。！？ and at ；, which separates the items of a list of results. */
 export function sentences(text: string): Span[] {
-  const out: Span[] = [];
-  for (const m of text.matchAll(/[^。！？；!?;]+[。！？；!?;]*/gu)) out.push({ start: m.index, end: m.index + m[0].length, text: m[0] });
-  return out;
+  return runs(text, SENTENCE_END, 0);
 }
 
 /** Clauses end at ， and ：; the 、 of a list stays inside its clause. */
 export function clauses(sentence: Span): Span[] {
-  const out: Span[] = [];
-  for (const m of sentence.text.matchAll(/[^，：,:]+[，：,:]*/gu)) out.push({ start: sentence.start + m.index, end: sentence.start + m.index + m[0].length, text: m[0] });
-  return out;
+  return runs(sentence.text, CLAUSE_END, sentence.start);
 }

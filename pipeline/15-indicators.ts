@@ -34,20 +34,49 @@ interface Family {
   byMeasure: Map<string, Indicator>;
 }
 
+interface TrieNode {
+  next: Map<number, TrieNode>;
+  /** The catalogue name that ends here, if one does. */
+  name: string | null;
+}
+
 interface Lexicon {
-  /** Catalogue names by their first character, longest first: a scan looks only where one can start. */
-  byFirst: Map<string, string[]>;
+  /** Catalogue names as a trie of UTF-16 units: one walk finds the longest name at a position. */
+  names: TrieNode;
   families: Map<string, Family>;
+}
+
+function trieOf(names: Iterable<string>): TrieNode {
+  const root: TrieNode = { next: new Map(), name: null };
+  for (const name of names) {
+    let node = root;
+    for (let i = 0; i < name.length; i++) {
+      const c = name.charCodeAt(i);
+      let child = node.next.get(c);
+      if (!child) node.next.set(c, (child = { next: new Map(), name: null }));
+      node = child;
+    }
+    node.name = name;
+  }
+  return root;
 }
 
 /** Every catalogue name in `text`, leftmost and longest first, not overlapping (like a regex alternation). */
 function findNames(lex: Lexicon, text: string, offset = 0): Array<{ name: string; start: number; end: number }> {
   const out: Array<{ name: string; start: number; end: number }> = [];
+  const root = lex.names.next;
   for (let i = 0; i < text.length; i++) {
-    const candidates = lex.byFirst.get(text[i]!);
-    if (!candidates) continue;
-    const name = candidates.find((n) => text.startsWith(n, i));
-    if (name) {
+    let node = root.get(text.charCodeAt(i));
+    if (!node) continue;
+    let name: string | null = null;
+    for (let j = i + 1; ; j++) {
+      if (node.name !== null) name = node.name;
+      if (j >= text.length) break;
+      const child: TrieNode | undefined = node.next.get(text.charCodeAt(j));
+      if (!child) break;
+      node = child;
+    }
+    if (name !== null) {
       out.push({ name, start: offset + i, end: offset + i + name.length });
       i += name.length - 1;
     }
@@ -87,8 +116,7 @@ function getLexicon(): Lexicon {
   for (const [name, ids] of Object.entries(COMPOUND)) {
     if (ids.every((id) => byId.has(id))) families.set(name, { byMeasure: new Map() });
   }
-  const byFirst = groupBy([...families.keys()].sort((a, b) => b.length - a.length || (a < b ? -1 : 1)), (name) => name[0]!);
-  lexicon = { byFirst, families };
+  lexicon = { names: trieOf(families.keys()), families };
   return lexicon;
 }
 
@@ -150,12 +178,14 @@ function statusOf(fullSentence: string, before: string, after: string, section: 
   return 'actual';
 }
 
+const FULL_STOP = new Set([...'。！？!?'].map((c) => c.charCodeAt(0)));
+
 /** The sentence up to 。！？ around a position (the ；-separated items share it). */
 function fullSentenceAt(text: string, at: number): { start: number; text: string } {
   let start = at;
-  while (start > 0 && !/[。！？!?]/u.test(text[start - 1]!)) start--;
+  while (start > 0 && !FULL_STOP.has(text.charCodeAt(start - 1))) start--;
   let end = at;
-  while (end < text.length && !/[。！？!?]/u.test(text[end]!)) end++;
+  while (end < text.length && !FULL_STOP.has(text.charCodeAt(end))) end++;
   return { start, text: text.slice(start, end + 1) };
 }
 
@@ -193,9 +223,8 @@ export const indicators: Stage = {
       if (own.length === 0) continue;
       // Matched in simplified characters, reported as written (the offsets are the same).
       const p: Paragraph = { ...written, text: readableOf(doc, written) };
-      for (const s of sentences(p.text)) {
-        const inSentence = own.filter((m) => m.start >= s.start && m.end <= s.end && (m.cls === 'count' || m.cls === 'other') && !m.problem);
-        if (inSentence.length === 0) continue;
+      const inSentences = mentionsBySentence(own, sentences(p.text));
+      for (const [s, inSentence] of inSentences) {
         const subjects: Subject[] = [];
         subjects.push(...findNames(lex, s.text, s.start));
         const sentenceClauses = clauses(s);
@@ -298,6 +327,31 @@ export const indicators: Stage = {
   },
 };
 
+/**
+ * The sentences that hold candidate numbers (count or other, readable) wholly inside them, each
+ * with those numbers in paragraph order. The scanner reports a paragraph's numbers in order, so
+ * one pass over both lists does; numbers out of order are filtered per sentence.
+ */
+function mentionsBySentence(own: Mention[], spans: Span[]): Array<[Span, Mention[]]> {
+  const out: Array<[Span, Mention[]]> = [];
+  const candidate = (m: Mention) => (m.cls === 'count' || m.cls === 'other') && !m.problem;
+  const ordered = own.every((m, i) => i === 0 || own[i - 1]!.start <= m.start);
+  let next = 0;
+  for (const s of spans) {
+    let inSentence: Mention[];
+    if (ordered) {
+      while (next < own.length && own[next]!.start < s.start) next++;
+      inSentence = [];
+      for (; next < own.length && own[next]!.start < s.end; next++) {
+        const m = own[next]!;
+        if (m.end <= s.end && candidate(m)) inSentence.push(m);
+      }
+    } else inSentence = own.filter((m) => m.start >= s.start && m.end <= s.end && candidate(m));
+    if (inSentence.length > 0) out.push([s, inSentence]);
+  }
+  return out;
+}
+
 function makeValue(doc: Doc, ind: Indicator, m: Mention, p: Paragraph, s: Span, subject: Subject, predicate: string, carried: Period | null, written: string): IndicatorValue | null {
   const meta = doc.meta!;
   const std = unitFor(m, ind)!;
@@ -391,7 +445,10 @@ function targetsWithoutNumber(doc: Doc, carried: Map<number, Period | null>, byP
   const lex = getLexicon();
   const out: IndicatorValue[] = [];
   for (const written of doc.paragraphs ?? []) {
-    const p: Paragraph = { ...written, text: readableOf(doc, written) };
+    const text = readableOf(doc, written);
+    // Neither pattern crosses a sentence end, so a paragraph without them has no such target.
+    if (!NUMBERLESS_KEYWORD.test(text) && !ASSIGNED_TASK.test(text)) continue;
+    const p: Paragraph = { ...written, text };
     const amounts = (byParagraph.get(p.ordinal) ?? []).filter((m) => m.unit !== null && (m.cls === 'other' || m.cls === 'count' || m.cls === 'indicator'));
     const row = (ind: Indicator, s: Span, start: number, length: number, note: string): IndicatorValue => {
       const [rawStart, rawEnd] = rawRange(doc.map, p.textStart + start, p.textStart + start + length, doc.raw.length);
