@@ -5,23 +5,28 @@ export interface Span {
   text: string;
 }
 
-const SENTENCE_END = new Set([...'。！？；!?;'].map((c) => c.charCodeAt(0)));
-const CLAUSE_END = new Set([...'，：,:'].map((c) => c.charCodeAt(0)));
+const codeTable = (chars: string) => {
+  const table = new Uint8Array(65536);
+  for (const c of chars) table[c.charCodeAt(0)] = 1;
+  return table;
+};
+const SENTENCE_END = codeTable('。！？；!?;');
+const CLAUSE_END = codeTable('，：,:');
 
 /**
  * Runs of text each followed by its run of separators, as the global regular expression
  * `[^S]+[S]*` would match them (separators before the first run belong to no span); a loop over
  * character codes, since the indicators stage cuts every paragraph this way.
  */
-function runs(text: string, ends: ReadonlySet<number>, offset: number): Span[] {
+function runs(text: string, ends: Uint8Array, offset: number): Span[] {
   const out: Span[] = [];
   const n = text.length;
   let i = 0;
-  while (i < n && ends.has(text.charCodeAt(i))) i++;
+  while (i < n && ends[text.charCodeAt(i)] === 1) i++;
   while (i < n) {
     const start = i;
-    while (i < n && !ends.has(text.charCodeAt(i))) i++;
-    while (i < n && ends.has(text.charCodeAt(i))) i++;
+    while (i < n && ends[text.charCodeAt(i)] === 0) i++;
+    while (i < n && ends[text.charCodeAt(i)] === 1) i++;
     out.push({ start: offset + start, end: offset + i, text: text.slice(start, i) });
   }
   return out;

@@ -43,6 +43,8 @@ interface TrieNode {
 interface Lexicon {
   /** Catalogue names as a trie of UTF-16 units: one walk finds the longest name at a position. */
   names: TrieNode;
+  /** 1 for the UTF-16 units a name begins with: most characters are passed over with one lookup. */
+  starts: Uint8Array;
   families: Map<string, Family>;
 }
 
@@ -65,7 +67,9 @@ function trieOf(names: Iterable<string>): TrieNode {
 function findNames(lex: Lexicon, text: string, offset = 0): Array<{ name: string; start: number; end: number }> {
   const out: Array<{ name: string; start: number; end: number }> = [];
   const root = lex.names.next;
+  const starts = lex.starts;
   for (let i = 0; i < text.length; i++) {
+    if (starts[text.charCodeAt(i)] === 0) continue;
     let node = root.get(text.charCodeAt(i));
     if (!node) continue;
     let name: string | null = null;
@@ -116,7 +120,10 @@ function getLexicon(): Lexicon {
   for (const [name, ids] of Object.entries(COMPOUND)) {
     if (ids.every((id) => byId.has(id))) families.set(name, { byMeasure: new Map() });
   }
-  lexicon = { names: trieOf(families.keys()), families };
+  const names = trieOf(families.keys());
+  const starts = new Uint8Array(65536);
+  for (const c of names.next.keys()) starts[c] = 1;
+  lexicon = { names, starts, families };
   return lexicon;
 }
 

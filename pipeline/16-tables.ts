@@ -14,19 +14,22 @@ import { validateRows } from '../lib/validate-rows.js';
 import { tableSpec } from '../lib/table-schema.js';
 import { typedRow, type Cell } from '../lib/typed-row.js';
 
-const hash = (...parts: Array<string | number | null>) => sha256Hex(parts.map((p) => String(p)).join('\u0000')).slice(0, 12);
+/** A row's content hash: the fields joined by NUL (as String() writes them), 12 hex digits of SHA-256. */
+const hash = (content: string) => sha256Hex(content).slice(0, 12);
 
-/** Keys made from content, numbered only among rows with the same content: stable when other rows change. */
-function keyMaker(prefix: string): (...parts: Array<string | number | null>) => string {
+/**
+ * Keys made from content, numbered only among rows with the same content: stable when other rows
+ * change. The caller joins the content's fields itself: one string per row, no argument arrays.
+ */
+function keyMaker(prefix: string): (content: string) => string {
   const seen = new Map<string, number>();
-  return (...parts) => {
-    const base = `${prefix}:${hash(...parts)}`;
+  return (content) => {
+    const base = `${prefix}:${hash(content)}`;
     const n = (seen.get(base) ?? 0) + 1;
     seen.set(base, n);
     return n === 1 ? base : `${base}:${n}`;
   };
 }
-
 
 export const tables: Stage = {
   name: 'tables',
@@ -55,7 +58,7 @@ export const tables: Stage = {
     const correctionRows: TableRow[] = doc.corrections.map((c, i) => ({
       rawStart: c.rawStart,
       values: {
-        key: correctionKey(c.stage, c.reason, c.before, c.after),
+        key: correctionKey(`${c.stage}\u0000${c.reason}\u0000${c.before}\u0000${c.after}`),
         doc_id: meta.id, seq: i + 1, stage: c.stage, reason: c.reason, source_file: doc.file,
         raw_start: c.rawStart, raw_end: c.rawEnd, before: c.before === '' ? null : c.before, after: c.after === '' ? null : c.after,
       },
@@ -74,7 +77,7 @@ export const tables: Stage = {
     const warningRows: TableRow[] = doc.messages.map((m, i) => ({
       rawStart: m.rawStart,
       values: {
-        key: warningKey(m.rule, m.reason, m.found ?? null),
+        key: warningKey(`${m.rule}\u0000${m.reason}\u0000${m.found ?? null}`),
         doc_id: meta.id, seq: i + 1, severity: m.severity, stage: m.stage, rule: m.rule, message: m.reason,
         found: m.found ? m.found : null, source_file: doc.file, raw_start: m.rawStart, raw_end: m.rawEnd, line: m.line, column: m.column,
       },
@@ -87,7 +90,7 @@ export const tables: Stage = {
       return {
         rawStart,
         values: {
-          key: mentionKey(paragraphKeys.get(m.paragraph) ?? '', m.start, m.text),
+          key: mentionKey(`${paragraphKeys.get(m.paragraph) ?? ''}\u0000${m.start}\u0000${m.text}`),
           doc_id: meta.id, seq: i + 1, paragraph: m.paragraph, text: m.text, value: m.value, value_low: m.valueLow, value_high: m.valueHigh,
           unit: m.unit, qualifier: m.qualifier, numeral: m.numeral, class: m.cls, label: m.label, indicator_id: m.indicatorId, problem: m.problem,
           raw_start: rawStart, raw_end: rawEnd, source_file: doc.file,
@@ -98,7 +101,7 @@ export const tables: Stage = {
     const indicatorRows: TableRow[] = (doc.data.indicators ?? []).map((v, i) => ({
       rawStart: v.rawStart,
       values: {
-        key: `${indicatorKey(v.indicatorId, v.period, v.status, v.value, v.valueLow, v.valueHigh, v.qualifier, v.region)}:${v.indicatorId}:${v.period}:${v.status}`,
+        key: `${indicatorKey(`${v.indicatorId}\u0000${v.period}\u0000${v.status}\u0000${v.value}\u0000${v.valueLow}\u0000${v.valueHigh}\u0000${v.qualifier}\u0000${v.region}`)}:${v.indicatorId}:${v.period}:${v.status}`,
         doc_id: meta.id, seq: i + 1, indicator_id: v.indicatorId, label: v.label, value: v.value, value_low: v.valueLow, value_high: v.valueHigh,
         unit: v.unit, value_std: v.valueStd, value_std_low: v.valueStdLow, value_std_high: v.valueStdHigh, unit_std: v.unitStd,
         qualifier: v.qualifier, status: v.status, period: v.period, period_start: v.periodStart, period_end: v.periodEnd, region: v.region,
