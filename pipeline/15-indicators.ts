@@ -43,7 +43,7 @@ interface TrieNode {
 interface Lexicon {
   /** Catalogue names as a trie of UTF-16 units: one walk finds the longest name at a position. */
   names: TrieNode;
-  /** 1 for the UTF-16 units a name begins with: most characters are passed over with one lookup. */
+  /** 1 for the UTF-16 units a name begins with, 2 for those it goes on with (1 | 2 for both): most characters are passed over with a lookup or two. */
   starts: Uint8Array;
   families: Map<string, Family>;
 }
@@ -69,7 +69,7 @@ function findNames(lex: Lexicon, text: string, offset = 0): Array<{ name: string
   const root = lex.names.next;
   const starts = lex.starts;
   for (let i = 0; i < text.length; i++) {
-    if (starts[text.charCodeAt(i)] === 0) continue;
+    if ((starts[text.charCodeAt(i)]! & 1) === 0 || (starts[text.charCodeAt(i + 1)]! & 2) === 0) continue;
     let node = root.get(text.charCodeAt(i));
     if (!node) continue;
     let name: string | null = null;
@@ -96,6 +96,12 @@ const COMPOUND: Record<string, string[]> = {
 };
 
 let lexicon: Lexicon | null = null;
+let byIdCache: Map<string, Indicator> | null = null;
+
+function indicatorsById(): Map<string, Indicator> {
+  byIdCache ??= new Map(catalog().indicators.map((i) => [i.id, i]));
+  return byIdCache;
+}
 
 /** Catalogue names → families of indicators (gdp and gdp_growth share 地区生产总值). */
 function getLexicon(): Lexicon {
@@ -122,7 +128,11 @@ function getLexicon(): Lexicon {
   }
   const names = trieOf(families.keys());
   const starts = new Uint8Array(65536);
-  for (const c of names.next.keys()) starts[c] = 1;
+  for (const name of families.keys()) {
+    if (name.length < 2) throw new Error(`catalogue name ${name}: a name has at least two characters`);
+    starts[name.charCodeAt(0)]! |= 1;
+    starts[name.charCodeAt(1)]! |= 2;
+  }
   lexicon = { names, starts, families };
   return lexicon;
 }
@@ -132,6 +142,11 @@ interface Subject {
   start: number;
   end: number;
 }
+
+/** What the rules read of a paragraph: its text in simplified characters, and where it is. */
+type ReadParagraph = Pick<Paragraph, 'ordinal' | 'textStart' | 'section'> & { text: string };
+
+const asRead = (written: Paragraph, text: string): ReadParagraph => ({ ordinal: written.ordinal, textStart: written.textStart, section: written.section ?? null, text });
 
 /** The paragraph in simplified characters, as the quantities stage read it. */
 function readableOf(doc: Doc, p: Paragraph): string {
@@ -202,7 +217,7 @@ export const indicators: Stage = {
   run(doc, ctx) {
     const meta = doc.meta!;
     const lex = getLexicon();
-    const byId = new Map(catalog().indicators.map((i) => [i.id, i]));
+    const byId = indicatorsById();
     const mentions = (doc.data.mentions ?? []).map((m) => ({ ...m }));
     const values: IndicatorValue[] = [];
     const messages: Message[] = [];
@@ -229,7 +244,7 @@ export const indicators: Stage = {
       const own = byParagraph.get(ordinal) ?? [];
       if (own.length === 0) continue;
       // Matched in simplified characters, reported as written (the offsets are the same).
-      const p: Paragraph = { ...written, text: readableOf(doc, written) };
+      const p = asRead(written, readableOf(doc, written));
       const inSentences = mentionsBySentence(own, sentences(p.text));
       for (const [s, inSentence] of inSentences) {
         const subjects: Subject[] = [];
@@ -359,7 +374,7 @@ function mentionsBySentence(own: Mention[], spans: Span[]): Array<[Span, Mention
   return out;
 }
 
-function makeValue(doc: Doc, ind: Indicator, m: Mention, p: Paragraph, s: Span, subject: Subject, predicate: string, carried: Period | null, written: string): IndicatorValue | null {
+function makeValue(doc: Doc, ind: Indicator, m: Mention, p: ReadParagraph, s: Span, subject: Subject, predicate: string, carried: Period | null, written: string): IndicatorValue | null {
   const meta = doc.meta!;
   const std = unitFor(m, ind)!;
   const falls = FALL_VERB.test(predicate) && ind.measure !== 'reduction';
@@ -385,7 +400,7 @@ function roundStd(v: number): number {
   return Number(v.toPrecision(12));
 }
 
-function resolvePeriod(doc: Doc, p: Paragraph, s: Span, m: Mention, status: IndicatorValue['status'], carried: Period | null): Period {
+function resolvePeriod(doc: Doc, p: ReadParagraph, s: Span, m: Mention, status: IndicatorValue['status'], carried: Period | null): Period {
   const base = basePeriod(doc, p, s, m, status, carried);
   const before = p.text.slice(Math.max(s.start, m.start - 6), m.start);
   const after = p.text.slice(m.end, m.end + 4);
@@ -400,7 +415,7 @@ function resolvePeriod(doc: Doc, p: Paragraph, s: Span, m: Mention, status: Indi
   return base;
 }
 
-function basePeriod(doc: Doc, p: Paragraph, s: Span, m: Mention, status: IndicatorValue['status'], carried: Period | null): Period {
+function basePeriod(doc: Doc, p: ReadParagraph, s: Span, m: Mention, status: IndicatorValue['status'], carried: Period | null): Period {
   const meta = doc.meta!;
   const year = meta.year;
   const report = meta.kind === 'government_work_report';
@@ -436,7 +451,7 @@ function basePeriod(doc: Doc, p: Paragraph, s: Span, m: Mention, status: Indicat
 function dedupe(values: IndicatorValue[]): IndicatorValue[] {
   const seen = new Set<string>();
   return values.filter((v) => {
-    const key = [v.indicatorId, v.period, v.status, v.value, v.valueLow, v.valueHigh, v.qualifier, v.region].join('|');
+    const key = `${v.indicatorId}|${v.period}|${v.status}|${v.value ?? ''}|${v.valueLow ?? ''}|${v.valueHigh ?? ''}|${v.qualifier}|${v.region ?? ''}`;
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
@@ -455,7 +470,7 @@ function targetsWithoutNumber(doc: Doc, carried: Map<number, Period | null>, byP
     const text = readableOf(doc, written);
     // Neither pattern crosses a sentence end, so a paragraph without them has no such target.
     if (!NUMBERLESS_KEYWORD.test(text) && !ASSIGNED_TASK.test(text)) continue;
-    const p: Paragraph = { ...written, text };
+    const p = asRead(written, text);
     const amounts = (byParagraph.get(p.ordinal) ?? []).filter((m) => m.unit !== null && (m.cls === 'other' || m.cls === 'count' || m.cls === 'indicator'));
     const row = (ind: Indicator, s: Span, start: number, length: number, note: string): IndicatorValue => {
       const [rawStart, rawEnd] = rawRange(doc.map, p.textStart + start, p.textStart + start + length, doc.raw.length);
