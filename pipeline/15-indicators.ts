@@ -43,10 +43,15 @@ interface TrieNode {
 interface Lexicon {
   /** Catalogue names as a trie of UTF-16 units: one walk finds the longest name at a position. */
   names: TrieNode;
-  /** 1 for the UTF-16 units a name begins with, 2 for those it goes on with (1 | 2 for both): most characters are passed over with a lookup or two. */
-  starts: Uint8Array;
+  /** Marks the first two UTF-16 units of every name (pairSlot): most positions are passed over with one lookup. */
+  pairs: Uint8Array;
   families: Map<string, Family>;
 }
+
+// A hashed set of the names' opening pairs of characters: a slot shared by two pairs only costs
+// a trie walk that finds nothing. NaN (past the end) hashes to slot 0 as 0 would.
+const PAIR_SLOTS = 1 << 20;
+const pairSlot = (a: number, b: number) => (Math.imul(a, 40503) + b) & (PAIR_SLOTS - 1);
 
 function trieOf(names: Iterable<string>): TrieNode {
   const root: TrieNode = { next: new Map(), name: null };
@@ -67,9 +72,9 @@ function trieOf(names: Iterable<string>): TrieNode {
 function findNames(lex: Lexicon, text: string, offset = 0): Array<{ name: string; start: number; end: number }> {
   const out: Array<{ name: string; start: number; end: number }> = [];
   const root = lex.names.next;
-  const starts = lex.starts;
+  const pairs = lex.pairs;
   for (let i = 0; i < text.length; i++) {
-    if ((starts[text.charCodeAt(i)]! & 1) === 0 || (starts[text.charCodeAt(i + 1)]! & 2) === 0) continue;
+    if (pairs[pairSlot(text.charCodeAt(i), text.charCodeAt(i + 1))] === 0) continue;
     let node = root.get(text.charCodeAt(i));
     if (!node) continue;
     let name: string | null = null;
@@ -127,13 +132,12 @@ function getLexicon(): Lexicon {
     if (ids.every((id) => byId.has(id))) families.set(name, { byMeasure: new Map() });
   }
   const names = trieOf(families.keys());
-  const starts = new Uint8Array(65536);
+  const pairs = new Uint8Array(PAIR_SLOTS);
   for (const name of families.keys()) {
     if (name.length < 2) throw new Error(`catalogue name ${name}: a name has at least two characters`);
-    starts[name.charCodeAt(0)]! |= 1;
-    starts[name.charCodeAt(1)]! |= 2;
+    pairs[pairSlot(name.charCodeAt(0), name.charCodeAt(1))] = 1;
   }
-  lexicon = { names, starts, families };
+  lexicon = { names, pairs, families };
   return lexicon;
 }
 
