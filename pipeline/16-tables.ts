@@ -21,12 +21,13 @@ const hash = (content: string) => sha256Hex(content).slice(0, 12);
  * change. The caller joins the content's fields itself: one string per row, no argument arrays.
  */
 function keyMaker(prefix: string): (content: string) => string {
+  // Counted by digest (12 characters) rather than by the longer key built on it.
   const seen = new Map<string, number>();
   return (content) => {
-    const base = `${prefix}:${hash(content)}`;
-    const n = (seen.get(base) ?? 0) + 1;
-    seen.set(base, n);
-    return n === 1 ? base : `${base}:${n}`;
+    const digest = hash(content);
+    const n = (seen.get(digest) ?? 0) + 1;
+    seen.set(digest, n);
+    return n === 1 ? `${prefix}:${digest}` : `${prefix}:${digest}:${n}`;
   };
 }
 
