@@ -1,7 +1,10 @@
 /** Sentences and clauses of a paragraph, with offsets: the scopes an indicator's subject lives in. */
-export interface Span {
+export interface Range {
   start: number;
   end: number;
+}
+
+export interface Span extends Range {
   text: string;
 }
 
@@ -15,11 +18,11 @@ const CLAUSE_END = codeTable('，：,:');
 
 /**
  * Runs of text each followed by its run of separators, as the global regular expression
- * `[^S]+[S]*` would match them (separators before the first run belong to no span); a loop over
+ * `[^S]+[S]*` would match them (separators before the first run belong to no range); a loop over
  * character codes, since the indicators stage cuts every paragraph this way.
  */
-function runs(text: string, ends: Uint8Array, offset: number): Span[] {
-  const out: Span[] = [];
+function runs(text: string, ends: Uint8Array, offset: number): Range[] {
+  const out: Range[] = [];
   const n = text.length;
   let i = 0;
   while (i < n && ends[text.charCodeAt(i)] === 1) i++;
@@ -27,17 +30,17 @@ function runs(text: string, ends: Uint8Array, offset: number): Span[] {
     const start = i;
     while (i < n && ends[text.charCodeAt(i)] === 0) i++;
     while (i < n && ends[text.charCodeAt(i)] === 1) i++;
-    out.push({ start: offset + start, end: offset + i, text: text.slice(start, i) });
+    out.push({ start: offset + start, end: offset + i });
   }
   return out;
 }
 
 /** Sentences end at 。！？ and at ；, which separates the items of a list of results. */
 export function sentences(text: string): Span[] {
-  return runs(text, SENTENCE_END, 0);
+  return runs(text, SENTENCE_END, 0).map((r) => ({ start: r.start, end: r.end, text: text.slice(r.start, r.end) }));
 }
 
-/** Clauses end at ， and ：; the 、 of a list stays inside its clause. */
-export function clauses(sentence: Span): Span[] {
+/** Clauses end at ， and ：; the 、 of a list stays inside its clause. Offsets only: their text is the sentence's to slice. */
+export function clauses(sentence: Span): Range[] {
   return runs(sentence.text, CLAUSE_END, sentence.start);
 }
