@@ -175,11 +175,20 @@ function readableOf(doc: Doc, p: Paragraph): string {
 
 const BARE_SCALE = /^(?:万亿|亿|万)$/u;
 
+// A document writes few units, many times: each is read in simplified characters once.
+const writtenUnits = new Map<string, { std: string; factor: number } | null>();
+
+function writtenUnit(unit: string): { std: string; factor: number } | null {
+  let std = writtenUnits.get(unit);
+  if (std === undefined) writtenUnits.set(unit, (std = standardUnit(toSimplified(unit))));
+  return std;
+}
+
 /** Units of a mention for an indicator: 329万贫困人口 has only a scale word; the noun gives the unit. */
 function unitFor(m: Mention, ind: Indicator | null): { std: string; factor: number } | null {
   // 增长3.5倍 is a growth of 350 percent.
   if (m.unit === '倍' && ind?.unit_std === 'percent' && ind.measure === 'growth') return { std: 'percent', factor: 100 };
-  const std = standardUnit(m.unit === null ? null : toSimplified(m.unit));
+  const std = m.unit === null ? null : writtenUnit(m.unit);
   if (std) return std;
   if (ind && m.unit && BARE_SCALE.test(m.unit) && (ind.measure === 'level' || ind.measure === 'count')) {
     return { std: ind.unit_std, factor: m.unit === '万亿' ? 1e12 : m.unit === '亿' ? 1e8 : 1e4 };
@@ -417,6 +426,9 @@ function makeValue(doc: Doc, ind: Indicator, m: Mention, p: ReadParagraph, s: Sp
 }
 
 function roundStd(v: number): number {
+  // An integer of up to 12 digits is already what 12 significant digits give (0 for -0, as the
+  // string round trip gives).
+  if (Number.isInteger(v) && Math.abs(v) < 1e12) return v + 0;
   return Number(v.toPrecision(12));
 }
 
