@@ -49,8 +49,8 @@ interface Lexicon {
 }
 
 // A hashed set of the names' opening pairs of characters: a slot shared by two pairs only costs
-// a trie walk that finds nothing.
-// 65,536 bits (8 KB) stay in the fastest cache, and the names' few hundred pairs set ~1% of them.
+// a trie walk that finds nothing. 65,536 bits (8 KB) stay in the fastest cache, and the names'
+// few hundred pairs set about 1% of them.
 const PAIR_SLOTS = 1 << 16;
 const pairSlot = (a: number, b: number) => (Math.imul(a, 40503) + b) & (PAIR_SLOTS - 1);
 const hasPair = (pairs: Int32Array, slot: number) => (pairs[slot >>> 5]! & (1 << (slot & 31))) !== 0;
