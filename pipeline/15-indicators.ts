@@ -253,13 +253,14 @@ export const indicators: Stage = {
     const mentions = (doc.data.mentions ?? []).map((m) => ({ ...m }));
     const values: IndicatorValue[] = [];
     const messages: Message[] = [];
-    const paragraphs = new Map((doc.paragraphs ?? []).map((p) => [p.ordinal, p]));
+    const paragraphs = doc.paragraphs ?? [];
 
     // A paragraph that opens with a time (一年来，… / 特别是刚刚过去的2022年，…) dates the paragraphs
     // after it until the next heading.
     const carried = new Map<number, Period | null>();
     let context: Period | null = null;
-    for (const [ordinal, p] of paragraphs) {
+    for (const p of paragraphs) {
+      const ordinal = p.ordinal;
       if ((p.headingLevel ?? null) !== null) context = null;
       else {
         const text = readableOf(doc, p);
@@ -272,7 +273,8 @@ export const indicators: Stage = {
     }
 
     const byParagraph = groupBy(mentions, (m) => m.paragraph);
-    for (const [ordinal, written] of paragraphs) {
+    for (const written of paragraphs) {
+      const ordinal = written.ordinal;
       const own = byParagraph.get(ordinal) ?? [];
       if (own.length === 0) continue;
       // Matched in simplified characters, reported as written (the offsets are the same).
