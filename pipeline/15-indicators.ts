@@ -34,15 +34,75 @@ interface Family {
   byMeasure: Map<string, Indicator>;
 }
 
-interface TrieNode {
-  next: Map<number, TrieNode>;
-  /** The catalogue name that ends here, if one does. */
-  name: string | null;
+/**
+ * Catalogue names as a trie of UTF-16 units whose edges live in one open-addressed table of
+ * typed arrays (node, unit → child): a step is integer arithmetic and a probe or two, where a
+ * Map per node costs a hash lookup on an object.
+ */
+class NameTrie {
+  private readonly from: Int32Array;
+  private readonly unit: Int32Array;
+  private readonly to: Int32Array;
+  private readonly mask: number;
+  /** The name that ends at each node, if one does; node 0 is the root. */
+  private readonly ending: Array<string | null> = [null];
+
+  constructor(names: readonly string[]) {
+    const units = names.reduce((n, name) => n + name.length, 0);
+    let size = 16;
+    while (size < units * 4) size *= 2;
+    this.from = new Int32Array(size).fill(-1);
+    this.unit = new Int32Array(size);
+    this.to = new Int32Array(size);
+    this.mask = size - 1;
+    for (const name of names) {
+      let node = 0;
+      for (let i = 0; i < name.length; i++) {
+        const c = name.charCodeAt(i);
+        let child = this.step(node, c);
+        if (child < 0) {
+          child = this.ending.length;
+          this.ending.push(null);
+          let slot = this.slot(node, c);
+          while (this.from[slot] !== -1) slot = (slot + 1) & this.mask;
+          this.from[slot] = node;
+          this.unit[slot] = c;
+          this.to[slot] = child;
+        }
+        node = child;
+      }
+      this.ending[node] = name;
+    }
+  }
+
+  private slot(node: number, c: number): number {
+    return (Math.imul(node, 0x9e3779b1) ^ c) & this.mask;
+  }
+
+  /** The child of `node` by unit `c`, or -1. */
+  step(node: number, c: number): number {
+    for (let slot = this.slot(node, c); ; slot = (slot + 1) & this.mask) {
+      const f = this.from[slot]!;
+      if (f === -1) return -1;
+      if (f === node && this.unit[slot] === c) return this.to[slot]!;
+    }
+  }
+
+  /** The longest name at `at` in `text`, or null. */
+  longestAt(text: string, at: number): string | null {
+    let name: string | null = null;
+    let node = 0;
+    for (let j = at; j < text.length; j++) {
+      node = this.step(node, text.charCodeAt(j));
+      if (node < 0) break;
+      name = this.ending[node] ?? name;
+    }
+    return name;
+  }
 }
 
 interface Lexicon {
-  /** Catalogue names as a trie of UTF-16 units: one walk finds the longest name at a position. */
-  names: TrieNode;
+  names: NameTrie;
   /** A bit for the first two UTF-16 units of every name (pairSlot): most positions are passed over with one lookup. */
   pairs: Int32Array;
   families: Map<string, Family>;
@@ -55,33 +115,6 @@ const PAIR_SLOTS = 1 << 16;
 const pairSlot = (a: number, b: number) => (Math.imul(a, 40503) + b) & (PAIR_SLOTS - 1);
 const hasPair = (pairs: Int32Array, slot: number) => (pairs[slot >>> 5]! & (1 << (slot & 31))) !== 0;
 
-function trieOf(names: Iterable<string>): TrieNode {
-  const root: TrieNode = { next: new Map(), name: null };
-  for (const name of names) {
-    let node = root;
-    for (let i = 0; i < name.length; i++) {
-      const c = name.charCodeAt(i);
-      let child = node.next.get(c);
-      if (!child) node.next.set(c, (child = { next: new Map(), name: null }));
-      node = child;
-    }
-    node.name = name;
-  }
-  return root;
-}
-
-/** The longest catalogue name at `at` in `text`, or null. */
-function nameAt(lex: Lexicon, text: string, at: number): string | null {
-  let node = lex.names.next.get(text.charCodeAt(at));
-  let name: string | null = null;
-  for (let j = at + 1; node; j++) {
-    if (node.name !== null) name = node.name;
-    if (j >= text.length) break;
-    node = node.next.get(text.charCodeAt(j));
-  }
-  return name;
-}
-
 /** Every catalogue name in `text`, leftmost and longest first, not overlapping (like a regex alternation). */
 function findNames(lex: Lexicon, text: string, offset = 0): Array<{ name: string; start: number; end: number }> {
   const out: Array<{ name: string; start: number; end: number }> = [];
@@ -92,7 +125,7 @@ function findNames(lex: Lexicon, text: string, offset = 0): Array<{ name: string
   for (let i = 0; i + 1 < n; ) {
     const second = text.charCodeAt(i + 1);
     if (hasPair(pairs, pairSlot(first, second))) {
-      const name = nameAt(lex, text, i);
+      const name = lex.names.longestAt(text, i);
       if (name !== null) {
         out.push({ name, start: offset + i, end: offset + i + name.length });
         i += name.length;
@@ -144,7 +177,7 @@ function getLexicon(): Lexicon {
   for (const [name, ids] of Object.entries(COMPOUND)) {
     if (ids.every((id) => byId.has(id))) families.set(name, { byMeasure: new Map() });
   }
-  const names = trieOf(families.keys());
+  const names = new NameTrie([...families.keys()]);
   const pairs = new Int32Array(PAIR_SLOTS / 32);
   for (const name of families.keys()) {
     if (name.length < 2) throw new Error(`catalogue name ${name}: a name has at least two characters`);
