@@ -25,3 +25,19 @@ export function describeAjvError(e: ErrorObject): { field: string; problem: stri
   if (e.keyword === 'enum') problem = `must be one of ${JSON.stringify(e.params['allowedValues'])}`;
   return { field, problem };
 }
+
+let rows: Ajv | null = null;
+
+/**
+ * The instance for table rows, whose string lengths are counted in UTF-16 units: ajv's default
+ * walks every string to count code points, and a paragraph's text is long. Only schemas whose
+ * length limits cannot tell the two counts apart are compiled here (see validate-rows).
+ */
+export function rowAjv(): Ajv {
+  if (rows) return rows;
+  // ajv 8 still honours `unicode` but logs it as deprecated once per instance: the logger is off
+  // (strict mode still throws on a bad schema; there is nothing else it would say here).
+  rows = new Ajv({ allErrors: false, strict: true, unicode: false, logger: false });
+  addFormats(rows);
+  return rows;
+}

@@ -55,6 +55,13 @@ for (let c = 0x30; c <= 0x39; c++) SOON[c] = 1;
 for (const ch of '零〇一二两三四五六七八九十万亿') SOON[ch.charCodeAt(0)] = 1;
 
 const isDigitOrPoint = (c: number) => (c >= 0x30 && c <= 0x39) || c === 0x2e;
+const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
+const WAN = '万'.charCodeAt(0);
+const YI = '亿'.charCodeAt(0);
+const isScaleWord = (c: number) => c === WAN || c === YI;
+
+/** An Arabic number (thousands separators dropped) or a Chinese numeral. */
+const parseNumber = (s: string) => (isDigit(s.charCodeAt(0)) ? Number(s.replace(/[,，]/gu, '')) : parseChineseNumeral(s));
 
 function numberWithin(text: string, from: number, span: number): boolean {
   const end = Math.min(text.length, from + span);
@@ -75,6 +82,11 @@ export class QuantityScanner {
   private readonly range: RegExp;
   private readonly zhPercent: RegExp;
   private readonly wordAmount: RegExp;
+  // The expressions tried at each kind of start, in order (built once: readAt runs at every candidate).
+  private readonly atDigitWithRange: RegExp[];
+  private readonly atDigit: RegExp[];
+  private readonly atPercentWord: RegExp[];
+  private readonly atLeadWord: RegExp[];
 
   /** `units`: every unit word the scanner knows, without scale words (元, 人, 吨, 个, %...). */
   constructor(units: string[]) {
@@ -90,6 +102,10 @@ export class QuantityScanner {
     this.zhPercent = new RegExp(`${pre}百分之(?<num>${CHINESE}|${ARABIC})${post}`, 'uy');
     // 突破万亿元: a scale word alone after a verb of reaching is one of it.
     this.wordAmount = new RegExp(`(?<pre>突破|超过|迈上|跨上|达到)(?<num>)(?<scale>万亿|千亿|亿)(?<unit>元|美元)${post}`, 'uy');
+    this.atDigitWithRange = [this.range, this.single];
+    this.atDigit = [this.single];
+    this.atPercentWord = [this.zhPercent, this.single];
+    this.atLeadWord = [this.zhPercent, this.single, this.wordAmount];
   }
 
   scan(text: string): Quantity[] {
@@ -127,10 +143,10 @@ export class QuantityScanner {
     // numeral (一 starts many words) only 百分之 and a numeral can start: the qualifier words
     // before a percent and the verbs of wordAmount begin with other characters.
     const candidates = digit
-      ? rangeAhead(text, at) ? [this.range, this.single] : [this.single]
+      ? rangeAhead(text, at) ? this.atDigitWithRange : this.atDigit
       : kind === NUMERAL
-        ? text.startsWith('百分之', at) ? [this.zhPercent, this.single] : [this.single]
-        : [this.zhPercent, this.single, this.wordAmount];
+        ? text.startsWith('百分之', at) ? this.atPercentWord : this.atDigit
+        : this.atLeadWord;
     for (const re of candidates) {
       re.lastIndex = at;
       const r = re.exec(text);
@@ -143,7 +159,7 @@ export class QuantityScanner {
         return { start: at, end, text: r[0], value: 1, valueLow: null, valueHigh: null, unit: `${g['scale']}${g['unit']}`, qualifier, numeral: 'chinese', problem: null };
       }
       if (numText === '') continue;
-      const chinese = !/^\d/u.test(numText);
+      const chinese = !isDigit(numText.charCodeAt(0));
       // A Chinese numeral is a quantity only with a unit or a scale after it, and only with a digit
       // in it: 千亿产业 and 百万 are names and manners of speaking, not amounts.
       if (re === this.single && chinese && !g['unit'] && !g['scale']) continue;
@@ -151,7 +167,7 @@ export class QuantityScanner {
       // A qualifier word with no number after it is just a word.
       if (g['pre'] && numText === '') continue;
       // 万万, 亿亿: a scale word twice cannot be read (also when the second begins a unit, 万万人).
-      if (/^(?:万|亿)/u.test(text.slice(end)) || (g['scale'] && /^(?:万|亿)/u.test(g['unit'] ?? ''))) {
+      if (isScaleWord(text.charCodeAt(end)) || (g['scale'] && g['unit'] !== undefined && isScaleWord(g['unit'].charCodeAt(0)))) {
         return this.unreadable(text, at, at + numText.length + (g['pre']?.length ?? 0) + (g['more']?.length ?? 0) + (g['scale']?.length ?? 0) + 1, 'scale word repeated');
       }
       let qualifier: Qualifier = 'exact';
@@ -160,14 +176,13 @@ export class QuantityScanner {
       if (g['post']) qualifier = POST_QUALIFIER[g['post']]!;
       let unit = `${g['scale'] ?? ''}${g['unit'] ?? ''}` || null;
       if (re === this.zhPercent) unit = '%';
-      const parse = (s: string) => (/^\d/u.test(s) ? Number(s.replace(/[,，]/gu, '')) : parseChineseNumeral(s));
       if (re === this.range) {
-        const lo = parse(g['lo']!);
-        const hi = parse(g['hi']!);
+        const lo = parseNumber(g['lo']!);
+        const hi = parseNumber(g['hi']!);
         if (lo === null || hi === null || !(lo < hi)) return this.unreadable(text, at, end, 'range that does not rise');
         return { start: at, end, text: r[0], value: null, valueLow: lo, valueHigh: hi, unit, qualifier: 'range', numeral: 'arabic', problem: null };
       }
-      const value = parse(numText);
+      const value = parseNumber(numText);
       if (value === null || !Number.isFinite(value)) return this.unreadable(text, at, end, 'numeral that cannot be read');
       return { start: at, end, text: r[0], value, valueLow: null, valueHigh: null, unit, qualifier, numeral: chinese ? 'chinese' : 'arabic', problem: null };
     }

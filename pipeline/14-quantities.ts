@@ -38,9 +38,20 @@ function classify(q: Quantity, text: string): MentionClass {
   // PM2.5, 1+N: digits glued to letters or to a plus sign are part of a name.
   const digitFirst = q.text.charCodeAt(0) >= 0x30 && q.text.charCodeAt(0) <= 0x39;
   if ((digitFirst && LETTER_OR_PLUS.test(before)) || after === '+' || after === '＋') return 'name_or_code';
-  const std = standardUnit(q.unit);
-  if (q.unit !== null && (CLASSIFIERS.some((c) => q.unit!.endsWith(c)) || std?.std === 'count' || std?.std === 'household' || std?.std === 'enterprise')) return 'count';
-  return 'other';
+  return q.unit !== null && countsThings(q.unit) ? 'count' : 'other';
+}
+
+// A document repeats few units many times: whether one counts things is decided once.
+const countingUnits = new Map<string, boolean>();
+
+function countsThings(unit: string): boolean {
+  let counts = countingUnits.get(unit);
+  if (counts === undefined) {
+    const std = standardUnit(unit);
+    counts = CLASSIFIERS.some((c) => unit.endsWith(c)) || std?.std === 'count' || std?.std === 'household' || std?.std === 'enterprise';
+    countingUnits.set(unit, counts);
+  }
+  return counts;
 }
 
 export const quantities: Stage = {

@@ -120,3 +120,18 @@ describe('gold set', () => {
     assert.ok(overall.recall >= 0.95, `recall ${overall.recall.toFixed(3)}`);
   });
 });
+
+describe('catalogue names in a text', () => {
+  test('found leftmost and longest first, as a regular expression alternation of the names finds them', async () => {
+    const { default: fc } = await import('fast-check');
+    const { catalogueNamesIn } = await import('../pipeline/15-indicators.js');
+    // The catalogue's names and the compound subjects that name two indicators at once.
+    const compound = ['城乡居民人均可支配收入', '城乡居民收入', '城乡居民人均收入'];
+    const names = [...new Set([...catalog().indicators.flatMap((i) => [i.name_zh, ...i.aliases]), ...compound])].sort((a, b) => b.length - a.length);
+    const alternation = new RegExp(names.map((n) => n.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&')).join('|'), 'gu');
+    const reference = (text: string) => [...text.matchAll(alternation)].map((m) => ({ name: m[0], start: m.index, end: m.index + m[0].length }));
+    // Pieces of names (so that names overlap, nest and break off) among other characters.
+    const piece = fc.oneof(fc.constantFrom(...names), fc.constantFrom(...names).chain((n) => fc.nat(n.length).map((k) => n.slice(0, k))), fc.constantFrom(...'，。的和增长6%😀'));
+    fc.assert(fc.property(fc.array(piece, { maxLength: 12 }).map((a) => a.join('')), (text) => assert.deepEqual(catalogueNamesIn(text), reference(text))), { numRuns: 3000 });
+  });
+});

@@ -1,0 +1,106 @@
+/**
+ * The tables stage makes rows as cells in schema column order and checks them as cells: these
+ * tests hold that to the checks of object rows (validateRows, then typedRow) it replaced.
+ */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { Doc, StageContext } from '../lib/document.js';
+import { PipelineError } from '../lib/errors.js';
+import { rawRange } from '../lib/offset-map.js';
+import { RawLines } from '../lib/raw-position.js';
+import { tableSpec } from '../lib/table-schema.js';
+import { typedRow } from '../lib/typed-row.js';
+import { validateCellRows, validateRows } from '../lib/validate-rows.js';
+import { listSources } from '../pipeline/00-sources.js';
+import { processSource, STAGES } from '../pipeline/runner.js';
+import { tables } from '../pipeline/16-tables.js';
+import { RAW } from './helpers.js';
+
+const sources = listSources(RAW);
+const beforeTables = STAGES.filter((s) => s !== tables);
+const asObject = (columns: readonly string[], cells: readonly unknown[]) => Object.fromEntries(columns.map((c, i) => [c, cells[i]]));
+
+/** A seed document run up to the tables stage, with the context the stage needs. */
+function seedBeforeTables(): { doc: Doc; ctx: StageContext } {
+  const source = sources.find((s) => s.sidecar)!;
+  const doc = processSource(source, beforeTables)[0]!;
+  return { doc, ctx: { sidecar: source.sidecar, repair: source.repair, errata: source.errata, lines: new RawLines(doc.raw, doc.encoding) } };
+}
+
+function failure(run: () => unknown): string | null {
+  try {
+    run();
+    return null;
+  } catch (err) {
+    assert.ok(err instanceof PipelineError, String(err));
+    return err.message;
+  }
+}
+
+describe('tables stage rows', () => {
+  test('every seed row is what the object rows gave: valid, and the same typed cells', () => {
+    for (const source of sources) {
+      for (const doc of processSource(source)) {
+        for (const [table, rows] of Object.entries(doc.rows!)) {
+          const spec = tableSpec(table);
+          const columns = spec.columns.map((c) => c.name);
+          const objects = rows.map((cells) => ({ rawStart: 0, values: asObject(columns, cells) }));
+          validateRows(table, objects, { file: doc.file, docId: doc.meta!.id });
+          objects.forEach((o, i) => assert.deepEqual(typedRow(spec, o.values), rows[i], `${doc.file} ${table} row ${i + 1}`));
+        }
+      }
+    }
+  });
+
+  test('a bad value fails the document with its file, line and field', () => {
+    const { doc, ctx } = seedBeforeTables();
+    const mentions = doc.data.mentions!;
+    const bad: Doc = { ...doc, data: { ...doc.data, mentions: mentions.map((m, i) => (i === 5 ? { ...m, unit: 5 as unknown as string } : m)) } };
+    const m = mentions[5]!;
+    const line = ctx.lines!.position(rawRange(doc.map, m.textStart + m.start, m.textStart + m.end, doc.raw.length)[0]).line;
+    assert.throws(() => tables.run(bad, ctx), (err: unknown) => {
+      assert.ok(err instanceof PipelineError);
+      assert.equal(err.location.file, doc.file);
+      assert.equal(err.location.field, 'mentions.unit');
+      assert.equal(err.location.line, line);
+      assert.match(err.message, /row \(key=[^)]+\) of table mentions fails schemas\/tables\/mentions\.schema\.json: unit must be string,null \(value 5\)/u);
+      return true;
+    });
+  });
+
+  test('a missing value is a missing required property, as in an object row', () => {
+    const { doc, ctx } = seedBeforeTables();
+    const meta = { ...doc.meta!, dateline: undefined as unknown as string };
+    assert.match(failure(() => tables.run({ ...doc, meta }, ctx))!, /of table documents fails schemas\/tables\/documents\.schema\.json: \(top level\) is missing required property "dateline"/u);
+  });
+
+  test('cells in another order than the schema\'s fail before any row is checked', () => {
+    const spec = tableSpec('warnings');
+    const columns = spec.columns.map((c) => c.name).reverse();
+    assert.match(failure(() => validateCellRows('warnings', columns, [], () => 0, { file: 'x.txt' }))!, /rows of table warnings have the columns .* but schemas\/tables\/warnings\.schema\.json has/u);
+  });
+
+  test('any bad cell is refused with the message the object row gets', () => {
+    const { doc, ctx } = seedBeforeTables();
+    const made = (tables.run(doc, ctx) as Doc).rows!;
+    const odd = [undefined, null, 1.5, -1, 0, '', 'x', '2024-02-30', true, {}, [], Number.NaN, Infinity, 2 ** 40];
+    let refused = 0;
+    for (const [table, rows] of Object.entries(made)) {
+      if (rows.length === 0) continue;
+      const spec = tableSpec(table);
+      const columns = spec.columns.map((c) => c.name);
+      const origin = { file: doc.file, docId: doc.meta!.id };
+      for (let c = 0; c < columns.length; c++) {
+        for (const value of odd) {
+          const cells: unknown[] = [...rows[0]!];
+          cells[c] = value;
+          const asCells = failure(() => validateCellRows(table, columns, [cells], () => 0, origin));
+          const asObjects = failure(() => validateRows(table, [{ rawStart: 0, values: asObject(columns, cells) }], origin));
+          assert.equal(asCells, asObjects, `${table}.${columns[c]} = ${String(value)}`);
+          if (asCells) refused++;
+        }
+      }
+    }
+    assert.ok(refused > 500, `only ${refused} bad cells refused`);
+  });
+});
