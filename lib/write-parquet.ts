@@ -54,6 +54,21 @@ class FlushingWriter extends ByteWriter {
   }
 }
 
+/**
+ * Rows as the writer's columns, values in their physical form (INT64 as bigint, DATE as days
+ * since 1970): made once per document, maybe in a worker thread, and shared by every file the
+ * rows go to.
+ */
+export function parquetColumns(spec: TableSpec, rows: Cell[][]): unknown[][] {
+  return spec.columns.map((c, i) => {
+    const out: unknown[] = [];
+    for (let j = 0; j < rows.length; j++) out.push(rows[j]![i]);
+    if (c.type === 'INT64') for (let j = 0; j < out.length; j++) out[j] = out[j] === null ? null : BigInt(out[j] as number);
+    else if (c.type === 'DATE') for (let j = 0; j < out.length; j++) out[j] = out[j] === null ? null : Date.parse(`${out[j] as string}T00:00:00Z`) / DAY_MS;
+    return out;
+  });
+}
+
 export class ParquetSink {
   private readonly file: FileSink;
   private readonly writer: ParquetWriter;
@@ -86,13 +101,19 @@ export class ParquetSink {
   }
 
   append(rows: Cell[][]): void {
-    const cols = this.spec.columns;
-    for (const row of rows) {
-      for (let i = 0; i < cols.length; i++) {
-        const v = row[i]!;
-        const t = cols[i]!.type;
-        this.columns[i]!.push(v === null ? null : t === 'INT64' ? BigInt(v as number) : t === 'DATE' ? Date.parse(`${v as string}T00:00:00Z`) / DAY_MS : v);
+    this.appendColumns(parquetColumns(this.spec, rows), rows.length);
+  }
+
+  /** `rows` rows in the form parquetColumns gives; the columns are read, not kept. */
+  appendColumns(columns: unknown[][], rows: number): void {
+    for (let done = 0; done < rows; ) {
+      const end = Math.min(rows, done + this.rowGroupRows - this.buffered);
+      for (let i = 0; i < columns.length; i++) {
+        const from = columns[i]!;
+        const to = this.columns[i]!;
+        for (let j = done; j < end; j++) to.push(from[j]);
       }
+      done = end;
       if (this.buffered >= this.rowGroupRows) this.flush();
     }
   }

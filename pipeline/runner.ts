@@ -10,7 +10,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, r
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import PQueue from 'p-queue';
-import { codeFingerprint, published, readCache, sourceKey, writeCache, type PublishedDoc } from '../lib/cache.js';
+import { codeFingerprint, published, readCache, sourceKey, writeCache, type PackedDoc, type PublishedDoc } from '../lib/cache.js';
 import type { Doc, Message, Stage, StageContext } from '../lib/document.js';
 import { PipelineError } from '../lib/errors.js';
 import { sha256Hex } from '../lib/hash.js';
@@ -143,7 +143,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const lock = acquireLock(options.outDir);
   try {
     const sources = listSources(options.rawDir);
-    return await publishStream(options, (emit) => processSources(options, sources, emit));
+    return await publishStream(options, (emit) => processSources(options, sources, emit, true));
   } finally {
     lock.release();
   }
@@ -156,7 +156,7 @@ interface Processed {
 }
 
 /** Open a release, feed it the documents `produce` emits (in source order), finish it. */
-async function publishStream(options: BuildOptions, produce: (emit: (docs: PublishedDoc[]) => void) => Promise<Processed>): Promise<BuildResult> {
+async function publishStream(options: BuildOptions, produce: (emit: (docs: Array<PublishedDoc | PackedDoc>) => void) => Promise<Processed>): Promise<BuildResult> {
   const release = ReleaseWriter.open({
     outDir: options.outDir,
     rawDir: options.rawDir,
@@ -190,8 +190,9 @@ async function publishStream(options: BuildOptions, produce: (emit: (docs: Publi
  * Every stage over the given sources, through the cache, in threads if asked; `emit` receives
  * each source's documents in source order. A source starts only within WINDOW sources of the
  * oldest one not yet emitted, which bounds what waits in memory for a slow predecessor.
+ * With `pack`, worker threads send their documents packed for publish; without, as rows.
  */
-async function processSources(options: BuildOptions, sources: Source[], emit: (docs: PublishedDoc[]) => void): Promise<Processed> {
+async function processSources(options: BuildOptions, sources: Source[], emit: (docs: Array<PublishedDoc | PackedDoc>) => void, pack: boolean): Promise<Processed> {
   const pool = options.workers ? new WorkerPool(options.workers) : null;
   // With workers, two sources per worker are under way: one running, one handed over and
   // waiting, so a worker never idles while this thread publishes the previous result.
@@ -202,7 +203,7 @@ async function processSources(options: BuildOptions, sources: Source[], emit: (d
   const useCache = options.cache !== false;
   const notes: Message[] = [];
   const stageTimes: Record<string, number> = {};
-  const finished = new Map<number, PublishedDoc[]>();
+  const finished = new Map<number, Array<PublishedDoc | PackedDoc>>();
   let emitted = 0;
   let reused = 0;
   let failure: { error: unknown } | null = null;
@@ -222,7 +223,7 @@ async function processSources(options: BuildOptions, sources: Source[], emit: (d
     const read = readRaw(source);
     const key = useCache ? sourceKey(options.rawDir, source.file, read.sha256) : '';
     const cached = useCache ? readCache(cacheDir, key) : null;
-    let docs: PublishedDoc[];
+    let docs: Array<PublishedDoc | PackedDoc>;
     if (cached && 'docs' in cached) {
       docs = cached.docs;
       reused++;
@@ -230,14 +231,18 @@ async function processSources(options: BuildOptions, sources: Source[], emit: (d
       if (cached && 'corrupt' in cached) {
         notes.push({ severity: 'warning', stage: 'cache', rule: 'cache/corrupt', reason: `discarded a damaged cache entry (${cached.corrupt}); rebuilt`, file: source.file, docId: null, rawStart: 0, rawEnd: 0, line: 1, column: 1 });
       }
-      docs = pool
-        ? await pool.run(source, read)
-        : // Keep only what publish needs: raw bytes, text and offset maps are not held until then.
-          processSourceTimed(source, stageTimes, (stage) => {
-            options.onStage?.(stage, source.file);
-            options.onProgress?.({ done: emitted, total: sources.length, file: source.file, stage });
-          }, read).map(published);
-      if (useCache) writeCache(cacheDir, key, docs);
+      if (pool) {
+        // The worker writes the cache entry: its documents may come back packed, without rows.
+        docs = await pool.run(source, read, { pack, ...(useCache ? { cache: { dir: cacheDir, key } } : {}) });
+      } else {
+        // Keep only what publish needs: raw bytes, text and offset maps are not held until then.
+        const made = processSourceTimed(source, stageTimes, (stage) => {
+          options.onStage?.(stage, source.file);
+          options.onProgress?.({ done: emitted, total: sources.length, file: source.file, stage });
+        }, read).map(published);
+        if (useCache) writeCache(cacheDir, key, made);
+        docs = made;
+      }
     }
     finished.set(i, docs);
     while (!failure && finished.has(emitted)) {
@@ -291,7 +296,7 @@ export async function buildShard(options: BuildOptions, index: number, count: nu
   try {
     await processSources({ ...options, cache: false }, sources, (docs) => {
       for (const d of docs) writeSync(fd, JSON.stringify(d) + '\n');
-    });
+    }, false);
   } finally {
     closeSync(fd);
   }

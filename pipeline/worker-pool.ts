@@ -1,13 +1,14 @@
 /** A fixed pool of worker threads running pipeline/worker.js, one source per task. */
 import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
-import type { PublishedDoc } from '../lib/cache.js';
+import type { PackedDoc, PublishedDoc } from '../lib/cache.js';
 import { PipelineError, type ErrorLocation } from '../lib/errors.js';
 import type { RawSource, Source } from './00-sources.js';
+import type { WorkerTask } from './worker.js';
 
 interface Reply {
   id: number;
-  docs?: PublishedDoc[];
+  docs?: Array<PublishedDoc | PackedDoc>;
   stageTimes?: Record<string, number>;
   error?: { name: string; message: string; location?: ErrorLocation; problem?: string; remedy?: string };
 }
@@ -51,8 +52,11 @@ export class WorkerPool {
     else this.idle.push(w);
   }
 
-  /** Process one source whose raw bytes the caller has read; the bytes move to the worker, not copied. */
-  async run(source: Source, read: RawSource): Promise<PublishedDoc[]> {
+  /**
+   * Process one source whose raw bytes the caller has read; the bytes move to the worker, not
+   * copied. `options` as WorkerTask has them: packed documents, and the cache entry to write.
+   */
+  async run(source: Source, read: RawSource, options: Pick<WorkerTask, 'pack' | 'cache'> = { pack: false }): Promise<Array<PublishedDoc | PackedDoc>> {
     let w = await this.acquire();
     const id = this.next++;
     try {
@@ -83,7 +87,7 @@ export class WorkerPool {
         w.on('message', onMessage);
         w.on('error', onError);
         w.on('exit', onExit);
-        w.postMessage({ id, source, read }, [read.raw.buffer as ArrayBuffer]);
+        w.postMessage({ id, source, read, ...options } satisfies WorkerTask, [read.raw.buffer as ArrayBuffer]);
       });
       if (reply.error) {
         const e = reply.error;
