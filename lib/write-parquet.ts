@@ -9,7 +9,7 @@
  * Pages are DataPage V2 with SNAPPY; statistics are on, text min/max truncated to 16 bytes
  * (a truncated min/max still bounds the values, which is all a reader's filter needs).
  */
-import type { ColumnMetaData } from 'hyparquet';
+import type { ColumnMetaData, SchemaElement } from 'hyparquet';
 import type { PageEncodingStats } from 'hyparquet/src/types.js';
 import { ByteWriter, ParquetWriter } from 'hyparquet-writer';
 import { FileSink, type Written } from './file-sink.js';
@@ -29,7 +29,15 @@ const PHYSICAL: Record<ColumnType, { type: 'INT32' | 'INT64' | 'DOUBLE' | 'BOOLE
 };
 
 const DAY_MS = 86_400_000;
-const CREATED_BY = 'cn-gov-indicators (hyparquet-writer)';
+export const CREATED_BY = 'cn-gov-indicators (hyparquet-writer)';
+
+/** The Parquet schema of a table: one flat column per schema property. */
+export function parquetSchema(spec: TableSpec): SchemaElement[] {
+  return [
+    { name: 'root', num_children: spec.columns.length },
+    ...spec.columns.map((c) => ({ name: c.name, ...PHYSICAL[c.type], repetition_type: c.nullable ? ('OPTIONAL' as const) : ('REQUIRED' as const) })),
+  ];
+}
 
 /** hyparquet-writer's byte writer, emptied into the file after each row group. */
 class FlushingWriter extends ByteWriter {
@@ -216,10 +224,7 @@ export class ParquetSink {
     this.out = new FlushingWriter(this.file, keepBytes);
     this.writer = new ParquetWriter({
       writer: this.out,
-      schema: [
-        { name: 'root', num_children: spec.columns.length },
-        ...spec.columns.map((c) => ({ name: c.name, ...PHYSICAL[c.type], repetition_type: c.nullable ? ('OPTIONAL' as const) : ('REQUIRED' as const) })),
-      ],
+      schema: parquetSchema(spec),
       createdBy: CREATED_BY,
     });
     this.columns = spec.columns.map(() => []);
