@@ -21,6 +21,9 @@ export const PANDAS_NA_STRINGS = new Set([
   '<NA>', 'N/A', 'NA', 'NULL', 'NaN', 'None', 'n/a', 'nan', 'null',
 ]);
 
+/** The longest of them: a longer value needs no lookup (which would hash all of it). */
+const NA_MAX_LENGTH = Math.max(...[...PANDAS_NA_STRINGS].map((v) => v.length));
+
 export class AmbiguousCsvValueError extends Error {}
 
 /**
@@ -28,7 +31,7 @@ export class AmbiguousCsvValueError extends Error {}
  * too, which every reader takes as the end of a record), or starts or ends with white space (so
  * no reader trims it).
  */
-const NEEDS_QUOTES = /[",\r\n]|^\s|\s$/u;
+const NEEDS_QUOTES = /[",\r\n]|^\s|\s$/;
 
 export function csvField(v: string): string {
   return NEEDS_QUOTES.test(v) ? `"${v.replaceAll('"', '""')}"` : v;
@@ -56,7 +59,7 @@ function csvText(spec: TableSpec, rows: Cell[][], firstRow: number): string {
       if (i > 0) out += ',';
       if (v === null) continue;
       if (typeof v === 'string') {
-        if (text[i] && PANDAS_NA_STRINGS.has(v)) {
+        if (text[i] && v.length <= NA_MAX_LENGTH && PANDAS_NA_STRINGS.has(v)) {
           throw new AmbiguousCsvValueError(`table ${spec.name}, row ${firstRow + j + 1}, column ${spec.columns[i]!.name}: the value "${v}" would read as missing in pandas`);
         }
         out += csvField(v);
