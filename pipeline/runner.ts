@@ -112,6 +112,27 @@ export function processSourceTimed(source: Source, times: Record<string, number>
   return docs;
 }
 
+/** What became of one source: its documents, whether they came from the cache, a damaged entry met. */
+export interface SourceResult<D = PublishedDoc> {
+  docs: D[];
+  reused: boolean;
+  corrupt?: string;
+}
+
+/**
+ * One source through the cache (`cache` unset: no cache): its entry's documents if there is a
+ * sound one, else those `make` makes from the raw bytes (read here unless given), which then
+ * become the entry.
+ */
+export function processCached(source: Source, cache: { dir: string; rawDir: string } | undefined, make: (read: RawSource) => PublishedDoc[], read: RawSource = readRaw(source)): SourceResult {
+  const key = cache ? sourceKey(cache.rawDir, source.file, read.sha256) : '';
+  const cached = cache ? readCache(cache.dir, key) : null;
+  if (cached && 'docs' in cached) return { docs: cached.docs, reused: true };
+  const docs = make(read);
+  if (cache) writeCache(cache.dir, key, docs);
+  return { docs, reused: false, ...(cached && 'corrupt' in cached ? { corrupt: cached.corrupt } : {}) };
+}
+
 /** Run the stages over a document already read; `source` supplies its sidecar and data files. */
 export function runStages(
   first: Doc,
@@ -201,7 +222,8 @@ async function processSources(options: BuildOptions, sources: Source[], emit: (d
   const window = Math.max(4, concurrency * 4);
   const cacheDir = join(options.outDir, '.cache');
   const useCache = options.cache !== false;
-  const notes: Message[] = [];
+  // By source index: the build's messages come in source order, whichever thread finishes first.
+  const corrupt = new Map<number, Message>();
   const stageTimes: Record<string, number> = {};
   const finished = new Map<number, Array<PublishedDoc | PackedDoc>>();
   let emitted = 0;
@@ -220,30 +242,22 @@ async function processSources(options: BuildOptions, sources: Source[], emit: (d
   const run = async (source: Source, i: number) => {
     // After a failure, sources not yet started are skipped: the build fails anyway.
     if (failure) return;
-    const read = readRaw(source);
-    const key = useCache ? sourceKey(options.rawDir, source.file, read.sha256) : '';
-    const cached = useCache ? readCache(cacheDir, key) : null;
-    let docs: Array<PublishedDoc | PackedDoc>;
-    if (cached && 'docs' in cached) {
-      docs = cached.docs;
-      reused++;
-    } else {
-      if (cached && 'corrupt' in cached) {
-        notes.push({ severity: 'warning', stage: 'cache', rule: 'cache/corrupt', reason: `discarded a damaged cache entry (${cached.corrupt}); rebuilt`, file: source.file, docId: null, rawStart: 0, rawEnd: 0, line: 1, column: 1 });
-      }
-      if (pool) {
-        // The worker writes the cache entry: its documents may come back packed, without rows.
-        docs = await pool.run(source, read, { pack, ...(useCache ? { cache: { dir: cacheDir, key } } : {}) });
-      } else {
-        // Keep only what publish needs: raw bytes, text and offset maps are not held until then.
-        const made = processSourceTimed(source, stageTimes, (stage) => {
-          options.onStage?.(stage, source.file);
-          options.onProgress?.({ done: emitted, total: sources.length, file: source.file, stage });
-        }, read).map(published);
-        if (useCache) writeCache(cacheDir, key, made);
-        docs = made;
-      }
+    const cache = useCache ? { dir: cacheDir, rawDir: options.rawDir } : undefined;
+    // A worker reads the source and its cache entry itself, and writes the entry: its documents
+    // may come back packed, without rows.
+    const result: SourceResult<PublishedDoc | PackedDoc> = pool
+      ? await pool.runCached(source, null, { pack, ...(cache ? { cache } : {}) })
+      : processCached(source, cache, (read) =>
+          // Keep only what publish needs: raw bytes, text and offset maps are not held until then.
+          processSourceTimed(source, stageTimes, (stage) => {
+            options.onStage?.(stage, source.file);
+            options.onProgress?.({ done: emitted, total: sources.length, file: source.file, stage });
+          }, read).map(published));
+    if (result.reused) reused++;
+    if (result.corrupt) {
+      corrupt.set(i, { severity: 'warning', stage: 'cache', rule: 'cache/corrupt', reason: `discarded a damaged cache entry (${result.corrupt}); rebuilt`, file: source.file, docId: null, rawStart: 0, rawEnd: 0, line: 1, column: 1 });
     }
+    const docs = result.docs;
     finished.set(i, docs);
     while (!failure && finished.has(emitted)) {
       const next = finished.get(emitted)!;
@@ -267,6 +281,7 @@ async function processSources(options: BuildOptions, sources: Source[], emit: (d
     await pool?.close();
   }
   if (failure) throw (failure as { error: unknown }).error;
+  const notes = [...corrupt.keys()].sort((a, b) => a - b).map((i) => corrupt.get(i)!);
   return { reused, stageTimes, notes };
 }
 
