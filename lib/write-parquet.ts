@@ -207,6 +207,47 @@ function encodingStats(meta: ColumnMetaData, dataPages: number): PageEncodingSta
   ];
 }
 
+const utf8 = new TextEncoder();
+
+/**
+ * A text column the writer would write PLAIN (its sample rules out a dictionary, as for keys), when
+ * all of it is ASCII: its values as UTF-8 slices of one encoded string, so the writer does not
+ * encode each value into a buffer of its own (a native call and a buffer for the garbage
+ * collector per value). Null otherwise, and the writer decides and encodes as usual. The bytes
+ * written are the same: PLAIN is what the writer picks, and for ASCII a value's byte length,
+ * which the writer then sizes pages by, is its string length.
+ */
+export function plainAsciiBytes(values: string[]): Uint8Array[] | null {
+  if (!dictionaryRejected(values)) return null;
+  const joined = values.join('');
+  const bytes = utf8.encode(joined);
+  // Every character outside ASCII takes more than one byte.
+  if (bytes.length !== joined.length) return null;
+  let at = 0;
+  return values.map((v) => bytes.subarray(at, (at += v.length)));
+}
+
+/**
+ * hyparquet-writer's first test for a dictionary (useDictionary): on 1000 values spread over the
+ * column, distinct values (4-byte length prefix included) making up more than 90% of the bytes.
+ */
+function dictionaryRejected(values: string[]): boolean {
+  const sample = Math.min(values.length, 1000);
+  const seen = new Set<string>();
+  let distinct = 0;
+  let total = 0;
+  for (let i = 0; i < sample; i++) {
+    const v = values[sample === 1 ? 0 : Math.floor((i * (values.length - 1)) / (sample - 1))]!;
+    const size = v.length + 4;
+    if (!seen.has(v)) {
+      seen.add(v);
+      distinct += size;
+    }
+    total += size;
+  }
+  return !total || distinct / total > 0.9;
+}
+
 export class ParquetSink {
   private readonly file: FileSink;
   private readonly writer: ParquetWriter;
@@ -259,7 +300,10 @@ export class ParquetSink {
     if (n === 0) return;
     // The writer's statistics, made here (see columnStatistics); the writer only encodes.
     void this.writer.write({
-      columnData: this.spec.columns.map((c, i) => ({ name: c.name, data: this.columns[i]! as never, statistics: false })),
+      columnData: this.spec.columns.map((c, i) => {
+        const bytes = c.type === 'UTF8' && !c.nullable ? plainAsciiBytes(this.columns[i] as string[]) : null;
+        return bytes ? { name: c.name, data: bytes as never, statistics: false, encoding: 'PLAIN' as const } : { name: c.name, data: this.columns[i]! as never, statistics: false };
+      }),
       rowGroupSize: n,
     });
     const chunks = this.writer.row_groups.at(-1)!.columns;

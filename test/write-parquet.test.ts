@@ -62,6 +62,25 @@ describe('Parquet writer', () => {
     );
   });
 
+  test('keys in ASCII, distinct or repeated, are written as the writer writes them itself', () => {
+    // The writer's PLAIN text gets its UTF-8 from us when all of it is ASCII: same bytes either way.
+    const dir = tempDir('pq-ascii');
+    const ascii = fc.string({ unit: fc.constantFrom('a', 'b', 'k', ':', '-', '0', '1', '9'), maxLength: 12 });
+    const key = fc.oneof(ascii, fc.constantFrom('same', 'other'), fc.constant('中'));
+    let n = 0;
+    fc.assert(
+      fc.property(fc.array(fc.tuple(key, row), { minLength: 1, maxLength: 60 }), fc.integer({ min: 1, max: 40 }), (pairs, rowGroupRows) => {
+        const rows = pairs.map(([k, r]) => [k, ...r.slice(1)]);
+        const path = join(dir, `t${n++}.parquet`);
+        const sink = new ParquetSink(spec, path, rowGroupRows);
+        sink.append(rows);
+        sink.close();
+        assert.deepEqual(readFileSync(path), Buffer.from(reference(rows, rowGroupRows)));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   test('orders text by code point, as UTF-8 bytes order it', () => {
     const wellFormed = fc.array(fc.constantFrom('a', '中', '，', '\uE000', '\uFFFF', '𠀀', '😀', ''), { maxLength: 5 }).map((a) => a.join(''));
     fc.assert(
