@@ -253,6 +253,8 @@ export class ParquetSink {
   private readonly writer: ParquetWriter;
   private readonly out: FlushingWriter;
   private columns: unknown[][];
+  /** Columns worth trying plainAsciiBytes on: text without nulls, until a row group says no. */
+  private readonly plainTried: boolean[];
   rows = 0;
 
   /**
@@ -269,6 +271,7 @@ export class ParquetSink {
       createdBy: CREATED_BY,
     });
     this.columns = spec.columns.map(() => []);
+    this.plainTried = spec.columns.map((c) => c.type === 'UTF8' && !c.nullable);
   }
 
   /** Rows buffered, not yet in a row group. */
@@ -301,7 +304,9 @@ export class ParquetSink {
     // The writer's statistics, made here (see columnStatistics); the writer only encodes.
     void this.writer.write({
       columnData: this.spec.columns.map((c, i) => {
-        const bytes = c.type === 'UTF8' && !c.nullable ? plainAsciiBytes(this.columns[i] as string[]) : null;
+        const bytes = this.plainTried[i] ? plainAsciiBytes(this.columns[i] as string[]) : null;
+        // A column that once kept its dictionary or held other than ASCII is left to the writer.
+        if (!bytes) this.plainTried[i] = false;
         return bytes ? { name: c.name, data: bytes as never, statistics: false, encoding: 'PLAIN' as const } : { name: c.name, data: this.columns[i]! as never, statistics: false };
       }),
       rowGroupSize: n,
