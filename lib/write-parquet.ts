@@ -290,7 +290,9 @@ export class ParquetSink {
       for (let i = 0; i < columns.length; i++) {
         const from = columns[i]!;
         const to = this.columns[i]!;
-        for (let j = done; j < end; j++) to.push(from[j]);
+        // A whole document's column (at most a row group) in one push: the engine copies it in bulk.
+        if (done === 0 && end === from.length) to.push(...from);
+        else for (let j = done; j < end; j++) to.push(from[j]);
       }
       done = end;
       if (this.buffered >= this.rowGroupRows) this.flush();
