@@ -12,12 +12,60 @@ import type { Doc } from './document.js';
 import { sha256Hex as sha256 } from './hash.js';
 import { COMPANION_SUFFIXES, companionName, type CompanionKind } from './companions.js';
 import { projectRoot } from './paths.js';
+import { PipelineError } from './errors.js';
+import { dataTableSpecs } from './table-schema.js';
+import { csvBytes } from './write-csv.js';
+import { parquetColumns } from './write-parquet.js';
 
 /** What publish needs of a processed document. */
 export type PublishedDoc = Pick<Doc, 'file' | 'rawSha256' | 'meta' | 'rows' | 'messages'>;
 
 /** Only what publish needs, so a document can go to the cache, another thread or a shard. */
 export const published = (d: PublishedDoc): PublishedDoc => ({ file: d.file, rawSha256: d.rawSha256, meta: d.meta, rows: d.rows, messages: d.messages });
+
+/**
+ * One document's rows of one table as the writers take them: the CSV records as bytes and the
+ * Parquet columns. Made in the worker thread that processed the document, so the main thread only
+ * writes; the bytes cross threads by transfer, not copy.
+ */
+export interface PackedTable {
+  rows: number;
+  csv: Uint8Array;
+  columns: unknown[][];
+}
+
+/** A document ready to publish: PublishedDoc with its rows packed, table by table. */
+export type PackedDoc = Omit<PublishedDoc, 'rows'> & { tables: Record<string, PackedTable> };
+
+/**
+ * Pack a document's rows. `firstRows` gives the rows each table already holds, to number rows in
+ * an error; a worker, which does not know them, falls back to sending the rows unpacked when
+ * packing fails, so the main thread packs them again and reports the error as it always did.
+ */
+export function packDoc(d: PublishedDoc, firstRows: (table: string) => number = () => 0): PackedDoc {
+  const tables: Record<string, PackedTable> = {};
+  const rows = d.rows ?? {};
+  const specs = new Map(dataTableSpecs().map((s) => [s.name, s]));
+  for (const [table, tableRows] of Object.entries(rows)) {
+    const spec = specs.get(table);
+    if (!spec) throw new Error(`stage output names table ${table}, which has no schema in schemas/tables/`);
+    // Rows are positional: a row made for another version of the schema must not be published.
+    if (tableRows.some((r) => r.length !== spec.columns.length)) {
+      throw new PipelineError({ file: d.file, field: table }, `has rows of table ${table} that do not have the schema's ${spec.columns.length} columns`, 'Rows made by another version of the code cannot be published: build again (and build every shard with the same commit as the merge).');
+    }
+  }
+  for (const spec of specs.values()) {
+    const tableRows = rows[spec.name];
+    if (!tableRows?.length) continue;
+    tables[spec.name] = { rows: tableRows.length, csv: csvBytes(spec, tableRows, firstRows(spec.name)), columns: parquetColumns(spec, tableRows) };
+  }
+  return { file: d.file, rawSha256: d.rawSha256, meta: d.meta, messages: d.messages, tables };
+}
+
+/** The buffers a packed document can hand over to another thread. */
+export function transferables(docs: PackedDoc[]): ArrayBuffer[] {
+  return docs.flatMap((d) => Object.values(d.tables).map((t) => t.csv.buffer as ArrayBuffer));
+}
 
 let fingerprint: string | null = null;
 

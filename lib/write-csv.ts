@@ -21,6 +21,9 @@ export const PANDAS_NA_STRINGS = new Set([
   '<NA>', 'N/A', 'NA', 'NULL', 'NaN', 'None', 'n/a', 'nan', 'null',
 ]);
 
+/** The longest of them: a longer value needs no lookup (which would hash all of it). */
+const NA_MAX_LENGTH = Math.max(...[...PANDAS_NA_STRINGS].map((v) => v.length));
+
 export class AmbiguousCsvValueError extends Error {}
 
 /**
@@ -28,48 +31,68 @@ export class AmbiguousCsvValueError extends Error {}
  * too, which every reader takes as the end of a record), or starts or ends with white space (so
  * no reader trims it).
  */
-const NEEDS_QUOTES = /[",\r\n]|^\s|\s$/u;
+const NEEDS_QUOTES = /[",\r\n]|^\s|\s$/;
 
 export function csvField(v: string): string {
   return NEEDS_QUOTES.test(v) ? `"${v.replaceAll('"', '""')}"` : v;
 }
 
+/**
+ * The CSV records of `rows` as UTF-8 bytes in a buffer of their own (so a worker thread can
+ * transfer it instead of copying): formatting is per row, so a document's bytes can be made apart
+ * from the file they end up in. `firstRow` (rows already in the table) only numbers the rows in
+ * an error.
+ */
+export function csvBytes(spec: TableSpec, rows: Cell[][], firstRow = 0): Uint8Array {
+  return encoder.encode(csvText(spec, rows, firstRow));
+}
+
+const encoder = new TextEncoder();
+
+function csvText(spec: TableSpec, rows: Cell[][], firstRow: number): string {
+  const text = spec.columns.map((c) => c.type === 'UTF8');
+  let out = '';
+  for (let j = 0; j < rows.length; j++) {
+    const row = rows[j]!;
+    for (let i = 0; i < row.length; i++) {
+      const v = row[i]!;
+      if (i > 0) out += ',';
+      if (v === null) continue;
+      if (typeof v === 'string') {
+        if (text[i] && v.length <= NA_MAX_LENGTH && PANDAS_NA_STRINGS.has(v)) {
+          throw new AmbiguousCsvValueError(`table ${spec.name}, row ${firstRow + j + 1}, column ${spec.columns[i]!.name}: the value "${v}" would read as missing in pandas`);
+        }
+        out += csvField(v);
+      } else if (typeof v === 'number') {
+        // typedRow admits only finite numbers; String gives the shortest round-trip form.
+        out += String(v);
+      } else {
+        out += v ? 'true' : 'false';
+      }
+    }
+    out += '\r\n';
+  }
+  return out;
+}
+
 export class CsvSink {
   private readonly file: FileSink;
-  private readonly textColumns: boolean[];
   rows = 0;
 
   constructor(private readonly spec: TableSpec, path: string) {
     this.file = new FileSink(path);
-    this.textColumns = spec.columns.map((c) => c.type === 'UTF8');
     this.file.write(Buffer.from(`\uFEFF${spec.columns.map((c) => csvField(c.name)).join(',')}\r\n`, 'utf8'));
   }
 
   append(rows: Cell[][]): void {
     if (rows.length === 0) return;
-    let out = '';
-    for (let j = 0; j < rows.length; j++) {
-      const row = rows[j]!;
-      for (let i = 0; i < row.length; i++) {
-        const v = row[i]!;
-        if (i > 0) out += ',';
-        if (v === null) continue;
-        if (typeof v === 'string') {
-          if (this.textColumns[i] && PANDAS_NA_STRINGS.has(v)) {
-            throw new AmbiguousCsvValueError(`table ${this.spec.name}, row ${this.rows + j + 1}, column ${this.spec.columns[i]!.name}: the value "${v}" would read as missing in pandas`);
-          }
-          out += csvField(v);
-        } else if (typeof v === 'number') {
-          // typedRow admits only finite numbers; String gives the shortest round-trip form.
-          out += String(v);
-        } else {
-          out += v ? 'true' : 'false';
-        }
-      }
-      out += '\r\n';
-    }
-    this.file.write(Buffer.from(out, 'utf8'));
-    this.rows += rows.length;
+    this.appendBytes(csvBytes(this.spec, rows, this.rows), rows.length);
+  }
+
+  /** Records made by csvBytes (maybe in another thread), holding `rows` rows. */
+  appendBytes(bytes: Uint8Array, rows: number): void {
+    this.file.write(bytes);
+    this.rows += rows;
   }
 
   close(): Written {

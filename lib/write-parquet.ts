@@ -9,6 +9,8 @@
  * Pages are DataPage V2 with SNAPPY; statistics are on, text min/max truncated to 16 bytes
  * (a truncated min/max still bounds the values, which is all a reader's filter needs).
  */
+import type { ColumnMetaData, SchemaElement } from 'hyparquet';
+import type { PageEncodingStats } from 'hyparquet/src/types.js';
 import { ByteWriter, ParquetWriter } from 'hyparquet-writer';
 import { FileSink, type Written } from './file-sink.js';
 import type { ColumnType, TableSpec } from './table-schema.js';
@@ -27,7 +29,15 @@ const PHYSICAL: Record<ColumnType, { type: 'INT32' | 'INT64' | 'DOUBLE' | 'BOOLE
 };
 
 const DAY_MS = 86_400_000;
-const CREATED_BY = 'cn-gov-indicators (hyparquet-writer)';
+export const CREATED_BY = 'cn-gov-indicators (hyparquet-writer)';
+
+/** The Parquet schema of a table: one flat column per schema property. */
+export function parquetSchema(spec: TableSpec): SchemaElement[] {
+  return [
+    { name: 'root', num_children: spec.columns.length },
+    ...spec.columns.map((c) => ({ name: c.name, ...PHYSICAL[c.type], repetition_type: c.nullable ? ('OPTIONAL' as const) : ('REQUIRED' as const) })),
+  ];
+}
 
 /** hyparquet-writer's byte writer, emptied into the file after each row group. */
 class FlushingWriter extends ByteWriter {
@@ -54,11 +64,197 @@ class FlushingWriter extends ByteWriter {
   }
 }
 
+/**
+ * Rows as the writer's columns, values in their physical form (INT64 as bigint, DATE as days
+ * since 1970): made once per document, maybe in a worker thread, and shared by every file the
+ * rows go to.
+ */
+export function parquetColumns(spec: TableSpec, rows: Cell[][]): unknown[][] {
+  return spec.columns.map((c, i) => {
+    const out: unknown[] = [];
+    for (let j = 0; j < rows.length; j++) out.push(rows[j]![i]);
+    if (c.type === 'INT64') for (let j = 0; j < out.length; j++) out[j] = out[j] === null ? null : BigInt(out[j] as number);
+    else if (c.type === 'DATE') for (let j = 0; j < out.length; j++) out[j] = out[j] === null ? null : Date.parse(`${out[j] as string}T00:00:00Z`) / DAY_MS;
+    return out;
+  });
+}
+
+/** A column chunk's statistics as the writer's metadata takes them. */
+interface Statistics {
+  min_value?: unknown;
+  max_value?: unknown;
+  null_count: bigint;
+  nan_count?: bigint;
+}
+
+/** Code points from U+10000 on: in UTF-16 they sort before U+E000..U+FFFF, in UTF-8 after. */
+const SURROGATE = /[\uD800-\uDFFF]/;
+
+/**
+ * A column's statistics exactly as hyparquet-writer computes them (text ordered by UTF-8 bytes,
+ * NaN left out of the bounds and counted in DOUBLE columns, a zero bound as -0 below and +0
+ * above), but with a loop per type instead of its checks for every kind of value on each one,
+ * which cost a tenth of publishing.
+ */
+export function columnStatistics(values: unknown[], type: ColumnType): Statistics {
+  const s = type === 'UTF8' ? textBounds(values as Array<string | null>) : type === 'INT64' ? bigintBounds(values as Array<bigint | null>) : type === 'BOOLEAN' ? booleanBounds(values as Array<boolean | null>) : numberBounds(values as Array<number | null>);
+  if (s.min === 0) s.min = -0;
+  if (s.max === 0) s.max = 0;
+  return { min_value: s.min, max_value: s.max, null_count: BigInt(s.nulls), ...(type === 'DOUBLE' ? { nan_count: BigInt(s.nans) } : {}) };
+}
+
+interface Bounds<T> {
+  min: T | undefined;
+  max: T | undefined;
+  nulls: number;
+  nans: number;
+}
+
+/**
+ * JavaScript's string order (UTF-16 code units) is UTF-8 byte order unless a surrogate pair meets a
+ * character from U+E000 on, so it decides unless the column holds a surrogate.
+ */
+function textBounds(values: Array<string | null>): Bounds<string> {
+  let min: string | undefined;
+  let max: string | undefined;
+  let nulls = 0;
+  let surrogates = false;
+  for (const v of values) {
+    if (v === null) {
+      nulls++;
+      continue;
+    }
+    if (!surrogates) surrogates = SURROGATE.test(v);
+    if (min === undefined || max === undefined) min = max = v;
+    else if (v < min) min = v;
+    else if (v > max) max = v;
+  }
+  if (surrogates) {
+    min = max = undefined;
+    for (const v of values) {
+      if (v === null) continue;
+      if (min === undefined || max === undefined) min = max = v;
+      else if (compareCodePoints(v, min) < 0) min = v;
+      else if (compareCodePoints(v, max) > 0) max = v;
+    }
+  }
+  return { min, max, nulls, nans: 0 };
+}
+
+function numberBounds(values: Array<number | null>): Bounds<number> {
+  let min: number | undefined;
+  let max: number | undefined;
+  let nulls = 0;
+  let nans = 0;
+  for (const v of values) {
+    if (v === null) nulls++;
+    else if (Number.isNaN(v)) nans++;
+    else if (min === undefined || max === undefined) min = max = v;
+    else if (v < min) min = v;
+    else if (v > max) max = v;
+  }
+  return { min, max, nulls, nans };
+}
+
+function bigintBounds(values: Array<bigint | null>): Bounds<bigint> {
+  let min: bigint | undefined;
+  let max: bigint | undefined;
+  let nulls = 0;
+  for (const v of values) {
+    if (v === null) nulls++;
+    else if (min === undefined || max === undefined) min = max = v;
+    else if (v < min) min = v;
+    else if (v > max) max = v;
+  }
+  return { min, max, nulls, nans: 0 };
+}
+
+function booleanBounds(values: Array<boolean | null>): Bounds<boolean> {
+  let min: boolean | undefined;
+  let max: boolean | undefined;
+  let nulls = 0;
+  for (const v of values) {
+    if (v === null) nulls++;
+    else {
+      if (min === undefined || (min && !v)) min = v;
+      if (max === undefined || (!max && v)) max = v;
+    }
+  }
+  return { min, max, nulls, nans: 0 };
+}
+
+/** Order of strings by code point, a lone surrogate counting as U+FFFD (as TextEncoder writes it). */
+export function compareCodePoints(a: string, b: string): number {
+  for (let i = 0; i < a.length && i < b.length; ) {
+    const x = codePoint(a, i);
+    const y = codePoint(b, i);
+    if (x !== y) return x - y;
+    i += x > 0xffff ? 2 : 1;
+  }
+  return a.length - b.length;
+}
+
+function codePoint(s: string, i: number): number {
+  const c = s.codePointAt(i)!;
+  return c >= 0xd800 && c <= 0xdfff ? 0xfffd : c;
+}
+
+/** The page encodings of a column chunk, as the writer records them when it makes the statistics. */
+function encodingStats(meta: ColumnMetaData, dataPages: number): PageEncodingStats[] {
+  return [
+    ...(meta.dictionary_page_offset !== undefined ? [{ page_type: 'DICTIONARY_PAGE' as const, encoding: 'PLAIN' as const, count: 1 }] : []),
+    { page_type: 'DATA_PAGE_V2' as const, encoding: meta.encodings.at(-1)!, count: dataPages },
+  ];
+}
+
+const utf8 = new TextEncoder();
+
+/**
+ * A text column the writer would write PLAIN (its sample rules out a dictionary, as for keys), when
+ * all of it is ASCII: its values as UTF-8 slices of one encoded string, so the writer does not
+ * encode each value into a buffer of its own (a native call and a buffer for the garbage
+ * collector per value). Null otherwise, and the writer decides and encodes as usual. The bytes
+ * written are the same: PLAIN is what the writer picks, and for ASCII a value's byte length,
+ * which the writer then sizes pages by, is its string length.
+ */
+export function plainAsciiBytes(values: string[]): Uint8Array[] | null {
+  if (!dictionaryRejected(values)) return null;
+  const joined = values.join('');
+  const bytes = utf8.encode(joined);
+  // Every character outside ASCII takes more than one byte.
+  if (bytes.length !== joined.length) return null;
+  let at = 0;
+  return values.map((v) => bytes.subarray(at, (at += v.length)));
+}
+
+/**
+ * hyparquet-writer's first test for a dictionary (useDictionary): on 1000 values spread over the
+ * column, distinct values (4-byte length prefix included) making up more than 90% of the bytes.
+ */
+function dictionaryRejected(values: string[]): boolean {
+  const sample = Math.min(values.length, 1000);
+  const seen = new Set<string>();
+  let distinct = 0;
+  let total = 0;
+  for (let i = 0; i < sample; i++) {
+    const v = values[sample === 1 ? 0 : Math.floor((i * (values.length - 1)) / (sample - 1))]!;
+    const size = v.length + 4;
+    if (!seen.has(v)) {
+      seen.add(v);
+      distinct += size;
+    }
+    total += size;
+  }
+  return !total || distinct / total > 0.9;
+}
+
 export class ParquetSink {
   private readonly file: FileSink;
   private readonly writer: ParquetWriter;
   private readonly out: FlushingWriter;
   private columns: unknown[][];
+  /** Columns worth trying plainAsciiBytes on: text without nulls, until a row group says no. */
+  private readonly plainTried: boolean[];
   rows = 0;
 
   /**
@@ -71,13 +267,11 @@ export class ParquetSink {
     this.out = new FlushingWriter(this.file, keepBytes);
     this.writer = new ParquetWriter({
       writer: this.out,
-      schema: [
-        { name: 'root', num_children: spec.columns.length },
-        ...spec.columns.map((c) => ({ name: c.name, ...PHYSICAL[c.type], repetition_type: c.nullable ? ('OPTIONAL' as const) : ('REQUIRED' as const) })),
-      ],
+      schema: parquetSchema(spec),
       createdBy: CREATED_BY,
     });
     this.columns = spec.columns.map(() => []);
+    this.plainTried = spec.columns.map((c) => c.type === 'UTF8' && !c.nullable);
   }
 
   /** Rows buffered, not yet in a row group. */
@@ -86,13 +280,21 @@ export class ParquetSink {
   }
 
   append(rows: Cell[][]): void {
-    const cols = this.spec.columns;
-    for (const row of rows) {
-      for (let i = 0; i < cols.length; i++) {
-        const v = row[i]!;
-        const t = cols[i]!.type;
-        this.columns[i]!.push(v === null ? null : t === 'INT64' ? BigInt(v as number) : t === 'DATE' ? Date.parse(`${v as string}T00:00:00Z`) / DAY_MS : v);
+    this.appendColumns(parquetColumns(this.spec, rows), rows.length);
+  }
+
+  /** `rows` rows in the form parquetColumns gives; the columns are read, not kept. */
+  appendColumns(columns: unknown[][], rows: number): void {
+    for (let done = 0; done < rows; ) {
+      const end = Math.min(rows, done + this.rowGroupRows - this.buffered);
+      for (let i = 0; i < columns.length; i++) {
+        const from = columns[i]!;
+        const to = this.columns[i]!;
+        // A whole document's column (at most a row group) in one push: the engine copies it in bulk.
+        if (done === 0 && end === from.length) to.push(...from);
+        else for (let j = done; j < end; j++) to.push(from[j]);
       }
+      done = end;
       if (this.buffered >= this.rowGroupRows) this.flush();
     }
   }
@@ -101,9 +303,22 @@ export class ParquetSink {
   flush(): void {
     const n = this.buffered;
     if (n === 0) return;
+    // The writer's statistics, made here (see columnStatistics); the writer only encodes.
     void this.writer.write({
-      columnData: this.spec.columns.map((c, i) => ({ name: c.name, data: this.columns[i]! as never })),
+      columnData: this.spec.columns.map((c, i) => {
+        const bytes = this.plainTried[i] ? plainAsciiBytes(this.columns[i] as string[]) : null;
+        // A column that once kept its dictionary or held other than ASCII is left to the writer.
+        if (!bytes) this.plainTried[i] = false;
+        return bytes ? { name: c.name, data: bytes as never, statistics: false, encoding: 'PLAIN' as const } : { name: c.name, data: this.columns[i]! as never, statistics: false };
+      }),
       rowGroupSize: n,
+    });
+    const chunks = this.writer.row_groups.at(-1)!.columns;
+    const indexes = this.writer.pendingIndexes.slice(-chunks.length);
+    this.spec.columns.forEach((c, i) => {
+      const meta = chunks[i]!.meta_data!;
+      meta.statistics = columnStatistics(this.columns[i]!, c.type) as ColumnMetaData['statistics'];
+      meta.encoding_stats = encodingStats(meta, indexes[i]!.offsetIndex?.page_locations.length ?? 1);
     });
     this.rows += n;
     this.columns = this.spec.columns.map(() => []);

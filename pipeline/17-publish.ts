@@ -18,7 +18,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { PublishedDoc } from '../lib/cache.js';
+import { packDoc, type PackedDoc, type PackedTable, type PublishedDoc } from '../lib/cache.js';
 import type { TableRow } from '../lib/document.js';
 import { descriptor, type DescriptorInput } from '../lib/datapackage.js';
 import { PipelineError } from '../lib/errors.js';
@@ -29,8 +29,8 @@ import { CHANGES_TABLE, dataTableSpecs, tableSpec, type TableSpec } from '../lib
 import { typedRow, type Cell } from '../lib/typed-row.js';
 import { validateRows } from '../lib/validate-rows.js';
 import type { Written } from '../lib/file-sink.js';
-import { CsvSink } from '../lib/write-csv.js';
-import { ParquetSink, ROW_GROUP_ROWS } from '../lib/write-parquet.js';
+import { csvBytes, CsvSink } from '../lib/write-csv.js';
+import { ParquetSink, parquetColumns, ROW_GROUP_ROWS } from '../lib/write-parquet.js';
 import { releaseRows } from './16-tables.js';
 
 export interface PublishOptions {
@@ -90,10 +90,16 @@ class TableFiles {
     this.parts = PARTITIONED.includes(spec.name) ? new Map() : null;
   }
 
-  append(rows: Cell[][], year: number | null): void {
-    this.csv.append(rows);
-    this.parquet.append(rows);
-    if (!this.parts || rows.length === 0) return;
+  /** Rows publish made itself (catalog, changes). */
+  appendRows(rows: Cell[][], year: number | null): void {
+    if (rows.length === 0) return;
+    this.append({ rows: rows.length, csv: csvBytes(this.spec, rows, this.csv.rows), columns: parquetColumns(this.spec, rows) }, year);
+  }
+
+  append(table: PackedTable, year: number | null): void {
+    this.csv.appendBytes(table.csv, table.rows);
+    this.parquet.appendColumns(table.columns, table.rows);
+    if (!this.parts || table.rows === 0) return;
     const part = `year=${year ?? '__HIVE_DEFAULT_PARTITION__'}`;
     let sink = this.parts.get(part);
     if (!sink) {
@@ -101,7 +107,7 @@ class TableFiles {
       sink = new ParquetSink(this.spec, join(this.dir, this.partPath(part)), ROW_GROUP_ROWS, 1 << 16);
       this.parts.set(part, sink);
     }
-    sink.append(rows);
+    sink.appendColumns(table.columns, table.rows);
     // Over the budget, the fullest partitions write a row group first: the others keep
     // gathering rows, so no year file fills up with tiny row groups.
     let buffered = 0;
@@ -161,8 +167,8 @@ export class ReleaseWriter {
     return this.documents;
   }
 
-  /** Append one document's rows to every table. */
-  add(doc: PublishedDoc): void {
+  /** Append one document's rows to every table (packed in a worker thread, or here). */
+  add(doc: PublishedDoc | PackedDoc): void {
     const id = doc.meta?.id ?? '';
     const other = this.owners.get(id);
     if (other !== undefined) {
@@ -177,20 +183,12 @@ export class ReleaseWriter {
     const title = doc.meta?.title ?? doc.meta?.id ?? '';
     if (last?.file === doc.file) last.title += ` / ${title}`;
     else this.sources.push({ file: doc.file, sha256: doc.rawSha256, title });
-    const rows = doc.rows ?? {};
-    for (const [table, tableRows] of Object.entries(rows)) {
-      const files = this.tables.get(table);
-      if (!files) throw new Error(`stage output names table ${table}, which has no schema in schemas/tables/`);
-      // Rows are positional: a row made for another version of the schema must not be published.
-      if (tableRows.some((r) => r.length !== files.spec.columns.length)) {
-        throw new PipelineError({ file: doc.file, field: table }, `has rows of table ${table} that do not have the schema's ${files.spec.columns.length} columns`, 'Rows made by another version of the code cannot be published: build again (and build every shard with the same commit as the merge).');
-      }
-    }
     const year = doc.meta?.year ?? null;
     try {
+      const packed = 'tables' in doc ? doc : packDoc(doc, (table) => this.tables.get(table)!.csv.rows);
       for (const [name, files] of this.tables) {
-        const tableRows = rows[name];
-        if (tableRows?.length) files.append(tableRows, year);
+        const table = packed.tables[name];
+        if (table?.rows) files.append(table, year);
       }
       this.options.onStep?.(`added:${doc.file}`);
     } catch (err) {
@@ -206,7 +204,7 @@ export class ReleaseWriter {
     try {
       for (const [table, rows] of Object.entries(releaseRows())) {
         validateRows(table, rows, { file: 'schemas/catalog/indicators.json' });
-        this.tables.get(table)!.append(rows.map((r) => typedRow(this.tables.get(table)!.spec, r.values)), null);
+        this.tables.get(table)!.appendRows(rows.map((r) => typedRow(this.tables.get(table)!.spec, r.values)), null);
       }
       step('validated');
       const written: TableWritten[] = [];
@@ -263,7 +261,7 @@ export class ReleaseWriter {
       let changeCount = 0;
       const flushChanges = () => {
         validateRows(CHANGES_TABLE, chunk, { file: 'out/latest' });
-        changeFiles.append(chunk.map((r) => typedRow(changeSpec, r.values)), null);
+        changeFiles.appendRows(chunk.map((r) => typedRow(changeSpec, r.values)), null);
         changeCount += chunk.length;
         chunk = [];
       };

@@ -10,7 +10,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, r
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import PQueue from 'p-queue';
-import { codeFingerprint, published, readCache, sourceKey, writeCache, type PublishedDoc } from '../lib/cache.js';
+import { codeFingerprint, published, readCache, sourceKey, writeCache, type PackedDoc, type PublishedDoc } from '../lib/cache.js';
 import type { Doc, Message, Stage, StageContext } from '../lib/document.js';
 import { PipelineError } from '../lib/errors.js';
 import { sha256Hex } from '../lib/hash.js';
@@ -112,6 +112,27 @@ export function processSourceTimed(source: Source, times: Record<string, number>
   return docs;
 }
 
+/** What became of one source: its documents, whether they came from the cache, a damaged entry met. */
+export interface SourceResult<D = PublishedDoc> {
+  docs: D[];
+  reused: boolean;
+  corrupt?: string;
+}
+
+/**
+ * One source through the cache (`cache` unset: no cache): its entry's documents if there is a
+ * sound one, else those `make` makes from the raw bytes (read here unless given), which then
+ * become the entry.
+ */
+export function processCached(source: Source, cache: { dir: string; rawDir: string } | undefined, make: (read: RawSource) => PublishedDoc[], read: RawSource = readRaw(source)): SourceResult {
+  const key = cache ? sourceKey(cache.rawDir, source.file, read.sha256) : '';
+  const cached = cache ? readCache(cache.dir, key) : null;
+  if (cached && 'docs' in cached) return { docs: cached.docs, reused: true };
+  const docs = make(read);
+  if (cache) writeCache(cache.dir, key, docs);
+  return { docs, reused: false, ...(cached && 'corrupt' in cached ? { corrupt: cached.corrupt } : {}) };
+}
+
 /** Run the stages over a document already read; `source` supplies its sidecar and data files. */
 export function runStages(
   first: Doc,
@@ -143,7 +164,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const lock = acquireLock(options.outDir);
   try {
     const sources = listSources(options.rawDir);
-    return await publishStream(options, (emit) => processSources(options, sources, emit));
+    return await publishStream(options, (emit) => processSources(options, sources, emit, true));
   } finally {
     lock.release();
   }
@@ -156,7 +177,7 @@ interface Processed {
 }
 
 /** Open a release, feed it the documents `produce` emits (in source order), finish it. */
-async function publishStream(options: BuildOptions, produce: (emit: (docs: PublishedDoc[]) => void) => Promise<Processed>): Promise<BuildResult> {
+async function publishStream(options: BuildOptions, produce: (emit: (docs: Array<PublishedDoc | PackedDoc>) => void) => Promise<Processed>): Promise<BuildResult> {
   const release = ReleaseWriter.open({
     outDir: options.outDir,
     rawDir: options.rawDir,
@@ -190,8 +211,9 @@ async function publishStream(options: BuildOptions, produce: (emit: (docs: Publi
  * Every stage over the given sources, through the cache, in threads if asked; `emit` receives
  * each source's documents in source order. A source starts only within WINDOW sources of the
  * oldest one not yet emitted, which bounds what waits in memory for a slow predecessor.
+ * With `pack`, worker threads send their documents packed for publish; without, as rows.
  */
-async function processSources(options: BuildOptions, sources: Source[], emit: (docs: PublishedDoc[]) => void): Promise<Processed> {
+async function processSources(options: BuildOptions, sources: Source[], emit: (docs: Array<PublishedDoc | PackedDoc>) => void, pack: boolean): Promise<Processed> {
   const pool = options.workers ? new WorkerPool(options.workers) : null;
   // With workers, two sources per worker are under way: one running, one handed over and
   // waiting, so a worker never idles while this thread publishes the previous result.
@@ -200,9 +222,10 @@ async function processSources(options: BuildOptions, sources: Source[], emit: (d
   const window = Math.max(4, concurrency * 4);
   const cacheDir = join(options.outDir, '.cache');
   const useCache = options.cache !== false;
-  const notes: Message[] = [];
+  // By source index: the build's messages come in source order, whichever thread finishes first.
+  const corrupt = new Map<number, Message>();
   const stageTimes: Record<string, number> = {};
-  const finished = new Map<number, PublishedDoc[]>();
+  const finished = new Map<number, Array<PublishedDoc | PackedDoc>>();
   let emitted = 0;
   let reused = 0;
   let failure: { error: unknown } | null = null;
@@ -219,26 +242,22 @@ async function processSources(options: BuildOptions, sources: Source[], emit: (d
   const run = async (source: Source, i: number) => {
     // After a failure, sources not yet started are skipped: the build fails anyway.
     if (failure) return;
-    const read = readRaw(source);
-    const key = useCache ? sourceKey(options.rawDir, source.file, read.sha256) : '';
-    const cached = useCache ? readCache(cacheDir, key) : null;
-    let docs: PublishedDoc[];
-    if (cached && 'docs' in cached) {
-      docs = cached.docs;
-      reused++;
-    } else {
-      if (cached && 'corrupt' in cached) {
-        notes.push({ severity: 'warning', stage: 'cache', rule: 'cache/corrupt', reason: `discarded a damaged cache entry (${cached.corrupt}); rebuilt`, file: source.file, docId: null, rawStart: 0, rawEnd: 0, line: 1, column: 1 });
-      }
-      docs = pool
-        ? await pool.run(source, read)
-        : // Keep only what publish needs: raw bytes, text and offset maps are not held until then.
+    const cache = useCache ? { dir: cacheDir, rawDir: options.rawDir } : undefined;
+    // A worker reads the source and its cache entry itself, and writes the entry: its documents
+    // may come back packed, without rows.
+    const result: SourceResult<PublishedDoc | PackedDoc> = pool
+      ? await pool.runCached(source, null, { pack, ...(cache ? { cache } : {}) })
+      : processCached(source, cache, (read) =>
+          // Keep only what publish needs: raw bytes, text and offset maps are not held until then.
           processSourceTimed(source, stageTimes, (stage) => {
             options.onStage?.(stage, source.file);
             options.onProgress?.({ done: emitted, total: sources.length, file: source.file, stage });
-          }, read).map(published);
-      if (useCache) writeCache(cacheDir, key, docs);
+          }, read).map(published));
+    if (result.reused) reused++;
+    if (result.corrupt) {
+      corrupt.set(i, { severity: 'warning', stage: 'cache', rule: 'cache/corrupt', reason: `discarded a damaged cache entry (${result.corrupt}); rebuilt`, file: source.file, docId: null, rawStart: 0, rawEnd: 0, line: 1, column: 1 });
     }
+    const docs = result.docs;
     finished.set(i, docs);
     while (!failure && finished.has(emitted)) {
       const next = finished.get(emitted)!;
@@ -262,6 +281,7 @@ async function processSources(options: BuildOptions, sources: Source[], emit: (d
     await pool?.close();
   }
   if (failure) throw (failure as { error: unknown }).error;
+  const notes = [...corrupt.keys()].sort((a, b) => a - b).map((i) => corrupt.get(i)!);
   return { reused, stageTimes, notes };
 }
 
@@ -291,7 +311,7 @@ export async function buildShard(options: BuildOptions, index: number, count: nu
   try {
     await processSources({ ...options, cache: false }, sources, (docs) => {
       for (const d of docs) writeSync(fd, JSON.stringify(d) + '\n');
-    });
+    }, false);
   } finally {
     closeSync(fd);
   }

@@ -1,14 +1,18 @@
 /** A fixed pool of worker threads running pipeline/worker.js, one source per task. */
 import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
-import type { PublishedDoc } from '../lib/cache.js';
+import type { PackedDoc, PublishedDoc } from '../lib/cache.js';
 import { PipelineError, type ErrorLocation } from '../lib/errors.js';
 import type { RawSource, Source } from './00-sources.js';
+import type { SourceResult } from './runner.js';
+import type { WorkerTask } from './worker.js';
 
 interface Reply {
   id: number;
-  docs?: PublishedDoc[];
+  docs?: Array<PublishedDoc | PackedDoc>;
   stageTimes?: Record<string, number>;
+  reused?: boolean;
+  corrupt?: string;
   error?: { name: string; message: string; location?: ErrorLocation; problem?: string; remedy?: string };
 }
 
@@ -53,6 +57,15 @@ export class WorkerPool {
 
   /** Process one source whose raw bytes the caller has read; the bytes move to the worker, not copied. */
   async run(source: Source, read: RawSource): Promise<PublishedDoc[]> {
+    return (await this.runCached(source, read, { pack: false })).docs as PublishedDoc[];
+  }
+
+  /**
+   * Process one source, through the cache if `options.cache` names one; the worker reads the raw
+   * bytes unless `read` gives them (then they move to it, not copied). With `options.pack`, the
+   * documents come back packed for publish.
+   */
+  async runCached(source: Source, read: RawSource | null, options: Pick<WorkerTask, 'pack' | 'cache'>): Promise<SourceResult<PublishedDoc | PackedDoc>> {
     let w = await this.acquire();
     const id = this.next++;
     try {
@@ -83,7 +96,7 @@ export class WorkerPool {
         w.on('message', onMessage);
         w.on('error', onError);
         w.on('exit', onExit);
-        w.postMessage({ id, source, read }, [read.raw.buffer as ArrayBuffer]);
+        w.postMessage({ id, source, read, ...options } satisfies WorkerTask, read ? [read.raw.buffer as ArrayBuffer] : []);
       });
       if (reply.error) {
         const e = reply.error;
@@ -91,7 +104,7 @@ export class WorkerPool {
         throw new Error(e.message);
       }
       for (const [k, v] of Object.entries(reply.stageTimes ?? {})) this.stageTimes[k] = (this.stageTimes[k] ?? 0) + v;
-      return reply.docs!;
+      return { docs: reply.docs!, reused: reply.reused ?? false, ...(reply.corrupt ? { corrupt: reply.corrupt } : {}) };
     } finally {
       this.releaseWorker(w);
     }

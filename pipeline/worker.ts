@@ -1,19 +1,48 @@
 /**
  * A worker thread of the runner: processes one source at a time through every stage and sends
  * back what publish needs. The stages are pure, so a worker's result is the same as in-process.
+ * It reads the source and goes through the cache itself, and, asked to, packs the documents for
+ * publish (CSV bytes and Parquet columns), so the main thread, which publishes every source, only
+ * writes.
  */
 import { parentPort } from 'node:worker_threads';
-import { published } from '../lib/cache.js';
+import { packDoc, published, transferables, type PackedDoc, type PublishedDoc } from '../lib/cache.js';
 import type { RawSource, Source } from './00-sources.js';
-import { processSourceTimed } from './runner.js';
+import { processCached, processSourceTimed } from './runner.js';
 
-parentPort!.on('message', (msg: { id: number; source: Source; read: RawSource }) => {
+export interface WorkerTask {
+  id: number;
+  source: Source;
+  /** The raw bytes, if the caller has read them; else the worker reads them. */
+  read: RawSource | null;
+  /** Send the documents packed for publish, not as rows (a shard writes rows). */
+  pack: boolean;
+  /** Look the source up in this cache, and write its entry if there is none. */
+  cache?: { dir: string; rawDir: string };
+}
+
+parentPort!.on('message', (msg: WorkerTask) => {
   try {
     const stageTimes: Record<string, number> = {};
-    const docs = processSourceTimed(msg.source, stageTimes, undefined, msg.read).map(published);
-    parentPort!.postMessage({ id: msg.id, docs, stageTimes });
+    const { docs, reused, corrupt } = processCached(msg.source, msg.cache, (read) => processSourceTimed(msg.source, stageTimes, undefined, read).map(published), msg.read ?? undefined);
+    const packed = msg.pack ? packOrNull(docs) : null;
+    const reply = { id: msg.id, stageTimes, reused, ...(corrupt ? { corrupt } : {}) };
+    if (packed) parentPort!.postMessage({ ...reply, docs: packed }, transferables(packed));
+    else parentPort!.postMessage({ ...reply, docs });
   } catch (err) {
     const e = err as Error & { location?: unknown; problem?: string; remedy?: string };
     parentPort!.postMessage({ id: msg.id, error: { name: e.name, message: e.message, location: e.location, problem: e.problem, remedy: e.remedy } });
   }
 });
+
+/**
+ * Rows that cannot be packed (a value CSV cannot hold, rows not of the schema) go as they are:
+ * publish packs them itself and fails with the message it always gave, naming the table's row.
+ */
+function packOrNull(docs: PublishedDoc[]): PackedDoc[] | null {
+  try {
+    return docs.map((d) => packDoc(d));
+  } catch {
+    return null;
+  }
+}

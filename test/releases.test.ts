@@ -195,6 +195,34 @@ describe('worker threads', () => {
     assert.equal(sums(a), sums(b));
   });
 
+  test('a value CSV cannot hold fails a worker build as it fails in-process, numbering the row in its table', async () => {
+    // Workers pack documents for publish; one that cannot be packed goes unpacked, and publish
+    // reports it as it always did, counting the rows of the documents before it.
+    const raw = rawFolder(['000_935736143d89c070.txt'], { 'zz-2020.txt': '山西省2020年政府工作报告\n\n今年经济增长6%。\n\nNA\n\n明年继续努力。\n' });
+    const message = /table paragraphs, row \d+, column text: the value "NA" would read as missing in pandas/u;
+    const errors: string[] = [];
+    for (const workers of [0, 1]) {
+      await assert.rejects(build({ rawDir: raw, outDir: join(tempDir('wk'), 'out'), releaseDate: '2026.11.21', cache: false, workers }), (e: Error) => {
+        assert.match(e.message, message);
+        errors.push(e.message);
+        return true;
+      });
+    }
+    assert.equal(errors[0], errors[1]);
+    assert.doesNotMatch(errors[0]!, /row 1,/u);
+  });
+
+  test('the cache a worker thread writes serves a build in this thread, with the same release', async () => {
+    const raw = rawFolder([A, B]);
+    const out = join(tempDir('wk'), 'out');
+    const fresh = join(tempDir('wk'), 'out');
+    await build({ rawDir: raw, outDir: out, releaseDate: '2026.11.21', workers: 1 });
+    const again = await build({ rawDir: raw, outDir: out, releaseDate: '2026.11.21' });
+    assert.equal(again.reused, 2);
+    await build({ rawDir: raw, outDir: fresh, releaseDate: '2026.11.21', cache: false });
+    assert.equal(sums(out), sums(fresh));
+  });
+
   test('a source too large for a worker thread fails with its name and what to do; the pool goes on', async () => {
     // 100 copies of a report: 7 MB of text, more than a 48 MB worker heap holds (one copy fits).
     const big = readFileSync(join(RAW, B), 'utf8').repeat(100);
