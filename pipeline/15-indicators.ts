@@ -163,13 +163,20 @@ function getLexicon(): Lexicon {
     const base = i.id.replace(/_(growth|reduction|share|ratio)$/u, '');
     return byId.get(base) ?? i;
   };
+  // Each family's members in catalogue order, found once: every thread that extracts builds this.
+  const members = new Map<Indicator, Indicator[]>();
   for (const ind of catalog().indicators) {
+    const family = familyOf(ind);
+    members.set(family, [...(members.get(family) ?? []), ind]);
+  }
+  for (const ind of catalog().indicators) {
+    const siblings = members.get(familyOf(ind))!;
     for (const name of [ind.name_zh, ...ind.aliases]) {
       const fam = families.get(name) ?? { byMeasure: new Map() };
       fam.byMeasure.set(ind.measure, fam.byMeasure.get(ind.measure) ?? ind);
       // A level and its growth rate answer to each other's names.
-      for (const sibling of catalog().indicators) {
-        if (sibling !== ind && familyOf(sibling) === familyOf(ind) && !fam.byMeasure.has(sibling.measure)) fam.byMeasure.set(sibling.measure, sibling);
+      for (const sibling of siblings) {
+        if (sibling !== ind && !fam.byMeasure.has(sibling.measure)) fam.byMeasure.set(sibling.measure, sibling);
       }
       families.set(name, fam);
     }

@@ -1,6 +1,7 @@
 /** A fixed pool of worker threads running pipeline/worker.js, one source per task. */
 import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
 import type { PackedDoc, PublishedDoc } from '../lib/cache.js';
 import { PipelineError, type ErrorLocation } from '../lib/errors.js';
 import type { RawSource, Source } from './00-sources.js';
@@ -24,6 +25,25 @@ interface Reply {
  */
 export const WORKER_HEAP_MB = 1024;
 
+/**
+ * V8's interrupt budget (bytecode executed before a function is considered for optimization),
+ * four times its default (66 KB). Every isolate, so every worker thread, compiles its hot code
+ * anew on V8's shared background threads, and with the default those compilations took about 3 s
+ * of CPU per 50 MB build with two workers (a third of the build's CPU; measured with
+ * --no-concurrent-recompilation). A larger budget leaves lukewarm functions in the interpreter
+ * and baseline code and optimizes the hot ones: 0.7 to 1 s less CPU for the same build.
+ */
+export const INTERRUPT_BUDGET = 4 * 67584;
+
+let budgetSet = false;
+
+/** Set once, before the first worker starts: the flag is process-wide and read as code warms up. */
+function raiseInterruptBudget(): void {
+  if (budgetSet) return;
+  budgetSet = true;
+  setFlagsFromString(`--interrupt-budget=${INTERRUPT_BUDGET}`);
+}
+
 export class WorkerPool {
   private readonly idle: Worker[] = [];
   private readonly waiting: Array<(w: Worker) => void> = [];
@@ -35,6 +55,7 @@ export class WorkerPool {
   private readonly script = fileURLToPath(new URL('./worker.js', import.meta.url));
 
   constructor(size: number, private readonly heapMb = WORKER_HEAP_MB) {
+    raiseInterruptBudget();
     for (let i = 0; i < size; i++) this.idle.push(this.spawn());
   }
 

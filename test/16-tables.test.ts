@@ -3,6 +3,7 @@
  * tests hold that to the checks of object rows (validateRows, then typedRow) it replaced.
  */
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { describe, test } from 'node:test';
 import type { Doc, StageContext } from '../lib/document.js';
 import { PipelineError } from '../lib/errors.js';
@@ -10,7 +11,7 @@ import { rawRange } from '../lib/offset-map.js';
 import { RawLines } from '../lib/raw-position.js';
 import { tableSpec } from '../lib/table-schema.js';
 import { typedRow } from '../lib/typed-row.js';
-import { validateCellRows, validateRows } from '../lib/validate-rows.js';
+import { cellCheck, validateCellRows, validateRows } from '../lib/validate-rows.js';
 import { listSources } from '../pipeline/00-sources.js';
 import { processSource, STAGES } from '../pipeline/runner.js';
 import { tables } from '../pipeline/16-tables.js';
@@ -102,5 +103,43 @@ describe('tables stage rows', () => {
       }
     }
     assert.ok(refused > 500, `only ${refused} bad cells refused`);
+  });
+
+  test('the quick cell checks pass every row the tables stage makes, without ajv', () => {
+    const { doc, ctx } = seedBeforeTables();
+    const made = (tables.run(doc, ctx) as Doc).rows!;
+    for (const [table, rows] of Object.entries(made)) {
+      const check = cellCheck(table);
+      for (const row of rows) assert.ok(check.accepts(row), `${table} row ${String(row[0])}`);
+    }
+  });
+
+  test('a row the quick cell checks pass is one ajv passes (property)', () => {
+    const { doc, ctx } = seedBeforeTables();
+    const made = (tables.run(doc, ctx) as Doc).rows!;
+    const strings = fc.oneof(
+      fc.string(),
+      fc.constantFrom('', ' ', 'a', 'x-1', 'A', '-a', 'a/b', 'ocr/doubled-word', 'Ocr/x', '2024-02-29', '2023-02-29', '2024-13-01', '2024-1-01', '２０２４-01-01', 'exact', 'EXACT', 'range ', 'gdp_growth', '1gdp', 'utf-8', 'sidecar', '0'.repeat(64), 'g'.repeat(64), '\uD800', '国'),
+    );
+    const values = fc.oneof(
+      strings,
+      fc.integer({ min: -5, max: 3000 }),
+      fc.constantFrom(0, -0, 1, 9, 10, 1899, 1900, 2100, 2101, 2147483647, 2147483648, 2 ** 53, 1.5, -1, Number.NaN, Infinity, -Infinity),
+      fc.double(),
+      fc.boolean(),
+      fc.constantFrom(null, undefined, {}, [], [1]),
+    );
+    const tablesWithRows = Object.entries(made).filter(([, rows]) => rows.length > 0);
+    fc.assert(
+      fc.property(fc.constantFrom(...tablesWithRows), fc.nat(), fc.array(fc.tuple(fc.nat(), values), { minLength: 1, maxLength: 3 }), fc.integer({ min: -1, max: 1 }), ([table, rows], pick, changes, resize) => {
+        const row: unknown[] = [...rows[pick % rows.length]!];
+        for (const [at, value] of changes) row[at % row.length] = value;
+        if (resize < 0) row.pop();
+        if (resize > 0) row.push(null);
+        const check = cellCheck(table);
+        if (check.accepts(row)) assert.ok(check.validate()(row), `${table}: ${JSON.stringify(row)}`);
+      }),
+      { numRuns: 20000 },
+    );
   });
 });
