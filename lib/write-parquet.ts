@@ -365,41 +365,50 @@ class Bytes {
  * The RLE / bit-packing hybrid of Parquet (levels, dictionary indexes): a run of 8 or more equal
  * values as one repeated value, the rest bit-packed in groups of 8 (the last one padded).
  */
-export function rleHybrid(out: Bytes, values: ArrayLike<number>, n: number, bitWidth: number): void {
+export function rleHybrid(out: Bytes, values: Uint32Array, n: number, bitWidth: number): void {
   const valueBytes = (bitWidth + 7) >> 3;
-  const runFrom = (i: number) => {
-    let j = i + 1;
-    while (j < n && values[j] === values[i]) j++;
-    return j - i;
-  };
   for (let i = 0; i < n; ) {
-    const run = runFrom(i);
-    if (run >= 8) {
-      out.varint(run * 2);
-      for (let b = 0, v = values[i]!; b < valueBytes; b++, v = Math.floor(v / 256)) out.byte(v & 0xff);
-      i += run;
+    const v = values[i]!;
+    let j = i + 1;
+    while (j < n && values[j] === v) j++;
+    if (j - i >= 8) {
+      out.varint((j - i) * 2);
+      for (let b = 0, x = v; b < valueBytes; b++, x = Math.floor(x / 256)) out.byte(x & 0xff);
+      i = j;
       continue;
     }
-    // Groups of 8 until a run of 8 equal values starts (or the values end).
+    // Groups of 8 until one starts a run of 8 equal values, or fewer than 8 are left (padded).
     const start = i;
-    do i += 8;
-    while (i + 8 <= n && runFrom(i) < 8);
-    // Fewer than 8 left: one more group, padded.
-    if (i < n) i += 8;
+    for (i += 8; i + 8 <= n; i += 8) {
+      const w = values[i]!;
+      let k = i + 1;
+      while (k < i + 8 && values[k] === w) k++;
+      if (k === i + 8) break;
+    }
+    if (i < n && i + 8 > n) i += 8;
     const groups = (i - start) / 8;
     out.varint(groups * 2 + 1);
     out.ensure(groups * bitWidth);
-    let acc = 0;
-    let bits = 0;
-    for (let k = start; k < i; k++) {
-      acc += (k < n ? values[k]! : 0) * 2 ** bits;
-      bits += bitWidth;
-      while (bits >= 8) {
-        out.buf[out.length++] = acc % 256;
-        acc = Math.floor(acc / 256);
-        bits -= 8;
+    const buf = out.buf;
+    let o = out.length;
+    const end = Math.min(i, n);
+    if (bitWidth <= 24) {
+      let acc = 0;
+      let bits = 0;
+      for (let k = start; k < i; k++) {
+        acc |= (k < end ? values[k]! : 0) << bits;
+        bits += bitWidth;
+        for (; bits >= 8; bits -= 8, acc >>>= 8) buf[o++] = acc & 0xff;
+      }
+    } else {
+      let acc = 0;
+      let bits = 0;
+      for (let k = start; k < i; k++) {
+        acc += (k < end ? values[k]! : 0) * 2 ** bits;
+        for (bits += bitWidth; bits >= 8; bits -= 8, acc = Math.floor(acc / 256)) buf[o++] = acc % 256;
       }
     }
+    out.length = o;
   }
 }
 
@@ -555,7 +564,7 @@ export class ParquetSink {
    * `keepBytes`: the buffer for page headers and small pages kept between row groups (a table's
    * values go to the file without it).
    */
-  constructor(private readonly spec: TableSpec, path: string, private readonly rowGroupRows = ROW_GROUP_ROWS, keepBytes = 1 << 20) {
+  constructor(private readonly spec: TableSpec, path: string, private readonly rowGroupRows = ROW_GROUP_ROWS, keepBytes = 1 << 22) {
     this.file = new FileSink(path);
     this.out = new FlushingWriter(this.file, keepBytes);
     this.schema = parquetSchema(spec);
@@ -625,7 +634,9 @@ export class ParquetSink {
       });
       uncompressed += out.offset - offset + levels.length + plainLength;
       out.appendBytes(levels);
-      for (const v of values) if (v.length > 4096) out.appendLarge(v); else out.appendBytes(v);
+      // Large values go to the file as they are; the rest is gathered, a megabyte at a time.
+      for (const v of values) if (v.length >= 1 << 18) out.appendLarge(v); else out.appendBytes(v);
+      if (out.index >= 1 << 20) out.flush();
       pageOffsets.push({ offset: BigInt(offset), compressed_page_size: out.offset - offset, first_row_index: BigInt(firstRow) });
     };
     let encoding: 'PLAIN' | 'RLE_DICTIONARY' = 'PLAIN';
@@ -722,14 +733,19 @@ export class ParquetSink {
 
 /** Definition levels of a page's rows (1 present, 0 null), RLE/bit-packed with the 4-byte length V2 leaves out. */
 function definitionLevels(pieces: ColumnPiece[], rows: number): Uint8Array {
-  const levels = new Uint8Array(rows);
+  const out = new Bytes();
+  if (pieces.every((p) => p.nulls === 0)) {
+    // No nulls: one run of ones.
+    if (rows > 0) (out.varint(rows * 2), out.byte(1));
+    return out.bytes();
+  }
+  const levels = new Uint32Array(rows);
   let at = 0;
   for (const p of pieces) {
     if (p.defs) levels.set(p.defs, at);
     else levels.fill(1, at, at + p.rows);
     at += p.rows;
   }
-  const out = new Bytes();
   rleHybrid(out, levels, rows, 1);
   return out.bytes();
 }
