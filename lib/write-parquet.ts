@@ -335,7 +335,7 @@ function codePoint(s: string, i: number): number {
 }
 
 /** A growable byte buffer for the small things made here: levels, dictionary indexes, varints. */
-class Bytes {
+export class Bytes {
   buf = new Uint8Array(256);
   length = 0;
 
