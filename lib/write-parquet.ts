@@ -90,14 +90,15 @@ class FlushingWriter extends ByteWriter {
 /**
  * Text columns whose values repeat, so a dictionary page and an index per row beat the values
  * themselves: ids and file names (one per document), units, stages and rules, periods, regions,
- * section paths (one per stretch of paragraphs), subject labels, and the text a correction
- * removes or puts (mostly a space, a line break or a punctuation mark). Columns with an enum in
- * their schema get one too. The rest (keys, paragraph text, sentences, messages, hashes) hold
- * values that seldom repeat, and are written PLAIN.
+ * section paths (one per stretch of paragraphs), subject labels, the sentence an indicator comes
+ * from (a sentence often states several), and the text a correction removes or puts (mostly a
+ * space, a line break or a punctuation mark). Columns with an enum in their schema get one too.
+ * The rest (keys, paragraph and number text, messages, hashes) hold values that seldom repeat,
+ * and are written PLAIN.
  */
 const DICTIONARY_COLUMNS = new Set([
   'doc_id', 'source_file', 'indicator_id', 'unit', 'unit_std', 'period', 'region', 'section', 'speaker', 'speaker_role', 'label',
-  'stage', 'reason', 'rule', 'problem', 'note', 'before', 'after', 'table_name', 'columns', 'measure',
+  'sentence', 'stage', 'reason', 'rule', 'problem', 'note', 'before', 'after', 'table_name', 'columns', 'measure',
 ]);
 
 export function usesDictionary(c: Column): boolean {
@@ -459,6 +460,18 @@ export function snappyExpand(elements: Uint8Array, length: number): Uint8Array {
   return out;
 }
 
+/** Bytes as one Snappy literal element: a tag with the length less one (in 1 to 4 more bytes past 59), then the bytes. */
+export function snappyLiteral(bytes: Uint8Array): Uint8Array {
+  if (bytes.length === 0) return EMPTY;
+  const n = bytes.length - 1;
+  const extra = n < 60 ? 0 : n < 1 << 8 ? 1 : n < 1 << 16 ? 2 : n < 1 << 24 ? 3 : 4;
+  const out = new Uint8Array(1 + extra + bytes.length);
+  out[0] = (extra ? 59 + extra : n) << 2;
+  for (let b = 0, x = n; b < extra; b++, x = Math.floor(x / 256)) out[1 + b] = x & 0xff;
+  out.set(bytes, 1 + extra);
+  return out;
+}
+
 /** Rows [from, to) of a piece: a document cut where a row group ends. */
 function slicePiece(c: Column, p: ColumnPiece, from: number, to: number): ColumnPiece {
   let vFrom = from;
@@ -494,7 +507,9 @@ function slicePiece(c: Column, p: ColumnPiece, from: number, to: number): Column
   }
   const part = plain.slice(bFrom, bTo);
   const s = columnStatistics(plainValues(c.type, part), c.type);
-  return { ...p, rows: to - from, nulls, defs, values: c.type === 'BOOLEAN' ? part : snappyElements(part), plainBytes: part.length, min: s.min_value, max: s.max_value, nans: Number(s.nan_count ?? 0) };
+  // The two parts go as Snappy literals, uncompressed: a cut is rare (once per row group), and
+  // compressing again would cost the main thread more than the few bytes are worth.
+  return { ...p, rows: to - from, nulls, defs, values: c.type === 'BOOLEAN' ? part : snappyLiteral(part), plainBytes: part.length, min: s.min_value, max: s.max_value, nans: Number(s.nan_count ?? 0) };
 }
 
 const utf8Decoder = new TextDecoder();
