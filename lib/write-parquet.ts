@@ -1,8 +1,9 @@
 /**
  * Parquet written by our own column encoder, in two halves. `parquetColumns` encodes one
  * document's rows, column by column, into pieces (in the worker thread that made them): PLAIN
- * values already Snappy-compressed, dictionary columns as the document's distinct values and an
- * index per row, definition levels, statistics. `ParquetSink` (in the main thread) only joins
+ * values already Snappy-compressed, integers and dates as raw 32-bit values (delta-encoded per
+ * page), dictionary columns as the document's distinct values and an index per row, definition
+ * levels, statistics. `ParquetSink` (in the main thread) only joins
  * pieces into pages: the compressed bytes of a column's pieces are concatenated into one Snappy
  * stream (a Snappy stream is a sequence of literals and back-references within what it has
  * output, so a piece that refers only to itself stays valid after another), dictionary indexes are
@@ -17,7 +18,9 @@
  * end, so both files take the same compressed bytes.
  *
  * Which columns get a dictionary is decided from what they hold (see DICTIONARY_COLUMNS), not by
- * a trial per row group. Pages are DataPage V2, SNAPPY, about PAGE_BYTES each at most; statistics
+ * a trial per row group. Pages are DataPage V2, SNAPPY (dictionary indexes, booleans and delta-
+ * encoded integers, compact already, go uncompressed, as V2 allows page by page), about
+ * PAGE_BYTES each at most; statistics
  * are on, text min/max in UTF-8 byte order and truncated to 16 bytes by hyparquet-writer's footer.
  */
 import { endianness } from 'node:os';
