@@ -75,12 +75,15 @@ function csvText(spec: TableSpec, rows: Cell[][], firstRow: number): string {
   return out;
 }
 
+/** Bytes gathered before a write: documents' records are a few kilobytes each. */
+const CSV_BUFFER_BYTES = 1 << 18;
+
 export class CsvSink {
   private readonly file: FileSink;
   rows = 0;
 
   constructor(private readonly spec: TableSpec, path: string) {
-    this.file = new FileSink(path);
+    this.file = new FileSink(path, CSV_BUFFER_BYTES);
     this.file.write(Buffer.from(`\uFEFF${spec.columns.map((c) => csvField(c.name)).join(',')}\r\n`, 'utf8'));
   }
 

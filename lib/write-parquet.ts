@@ -1,19 +1,38 @@
 /**
- * Parquet through hyparquet-writer, fed column by column: rows are buffered per column and
- * written as a row group every ROW_GROUP_ROWS rows, so a table of any size streams to disk.
+ * Parquet written by our own column encoder, in two halves. `parquetColumns` encodes one
+ * document's rows, column by column, into pieces (in the worker thread that made them): PLAIN
+ * values already Snappy-compressed, integers and dates as raw 32-bit values (delta-encoded per
+ * page), dictionary columns as the document's distinct values and an index per row, definition
+ * levels, statistics. `ParquetSink` (in the main thread) only joins
+ * pieces into pages: the compressed bytes of a column's pieces are concatenated into one Snappy
+ * stream (a Snappy stream is a sequence of literals and back-references within what it has
+ * output, so a piece that refers only to itself stays valid after another), dictionary indexes are
+ * renumbered into the row group's dictionary, and hyparquet-writer writes the page headers,
+ * page indexes and footer.
  *
- * Why hyparquet-writer (it replaced parquetjs-lite): it takes columns, not records, so there is no
- * per-row shredding (parquetjs-lite spent most of a build there); it writes row groups one at a
- * time; and it orders string statistics by UTF-8 bytes as readers do (parquetjs-lite ordered
- * them by UTF-16 code units, so DuckDB skipped rows holding characters outside the BMP).
- * Pages are DataPage V2 with SNAPPY; statistics are on, text min/max truncated to 16 bytes
- * (a truncated min/max still bounds the values, which is all a reader's filter needs).
+ * Why: before, the main thread received every value as a JavaScript string or number (cloned
+ * between threads one by one), and hyparquet-writer tried a dictionary, encoded and compressed
+ * every page, once for the whole table and again for its year partition. Now no value is touched
+ * one by one in the main thread, and a piece is compressed once, in a worker, whatever files it
+ * goes to: a year file's row groups differ from the whole table's, but pages end where documents
+ * end, so both files take the same compressed bytes.
+ *
+ * Which columns get a dictionary is decided from what they hold (see DICTIONARY_COLUMNS), not by
+ * a trial per row group. Pages are DataPage V2, SNAPPY (dictionary indexes, booleans and delta-
+ * encoded integers, compact already, go uncompressed, as V2 allows page by page), about
+ * PAGE_BYTES each at most; statistics
+ * are on, text min/max in UTF-8 byte order and truncated to 16 bytes by hyparquet-writer's footer.
  */
-import type { ColumnMetaData, SchemaElement } from 'hyparquet';
+import { endianness } from 'node:os';
+import type { ColumnChunk, ColumnMetaData, OffsetIndex, RowGroup, SchemaElement } from 'hyparquet';
 import type { PageEncodingStats } from 'hyparquet/src/types.js';
-import { ByteWriter, ParquetWriter } from 'hyparquet-writer';
+import { ByteWriter } from 'hyparquet-writer';
+import { writePageHeader } from 'hyparquet-writer/src/datapage.js';
+import { writeIndexes } from 'hyparquet-writer/src/indexes.js';
+import { writeMetadata } from 'hyparquet-writer/src/metadata.js';
+import { snappyCompress } from 'hyparquet-writer/src/snappy.js';
 import { FileSink, type Written } from './file-sink.js';
-import type { ColumnType, TableSpec } from './table-schema.js';
+import type { Column, ColumnType, TableSpec } from './table-schema.js';
 import type { Cell } from './typed-row.js';
 
 /** Rows per row group: large enough for readers to scan fast, small enough to buffer. */
@@ -29,7 +48,7 @@ const PHYSICAL: Record<ColumnType, { type: 'INT32' | 'INT64' | 'DOUBLE' | 'BOOLE
 };
 
 const DAY_MS = 86_400_000;
-export const CREATED_BY = 'cn-gov-indicators (hyparquet-writer)';
+export const CREATED_BY = 'cn-gov-indicators (own column encoder, hyparquet-writer footer)';
 
 /** The Parquet schema of a table: one flat column per schema property. */
 export function parquetSchema(spec: TableSpec): SchemaElement[] {
@@ -59,24 +78,144 @@ class FlushingWriter extends ByteWriter {
     }
   }
 
+  /** Bytes written straight to the file after what is buffered: a page's values are not copied again. */
+  appendLarge(bytes: Uint8Array): void {
+    this.flush();
+    this.file.write(bytes);
+    this.offset += bytes.length;
+  }
+
   override finish(): void {
     this.flush();
   }
 }
 
 /**
- * Rows as the writer's columns, values in their physical form (INT64 as bigint, DATE as days
- * since 1970): made once per document, maybe in a worker thread, and shared by every file the
- * rows go to.
+ * Text columns whose values repeat, so a dictionary page and an index per row beat the values
+ * themselves: ids and file names (one per document), units, stages and rules, periods, regions,
+ * section paths (one per stretch of paragraphs), subject labels, the sentence an indicator comes
+ * from (a sentence often states several), and the text a correction removes or puts (mostly a
+ * space, a line break or a punctuation mark). Columns with an enum in their schema get one too.
+ * The rest (keys, paragraph and number text, messages, hashes) hold values that seldom repeat,
+ * and are written PLAIN.
  */
-export function parquetColumns(spec: TableSpec, rows: Cell[][]): unknown[][] {
+const DICTIONARY_COLUMNS = new Set([
+  'doc_id', 'source_file', 'indicator_id', 'unit', 'unit_std', 'period', 'region', 'section', 'speaker', 'speaker_role', 'label',
+  'sentence', 'stage', 'reason', 'rule', 'problem', 'note', 'before', 'after', 'table_name', 'columns', 'measure',
+]);
+
+export function usesDictionary(c: Column): boolean {
+  return c.type === 'UTF8' && (c.enum !== undefined || DICTIONARY_COLUMNS.has(c.name));
+}
+
+/** Values per page, in PLAIN bytes before compression: pages end where documents end, past this size. */
+export const PAGE_BYTES = 1 << 20;
+
+/** One document's rows of one column, encoded (see the module comment). */
+export interface ColumnPiece {
+  rows: number;
+  nulls: number;
+  /** Per row, 1 where a value is present; null when none is missing. */
+  defs: Uint8Array | null;
+  /** PLAIN columns: the present values' PLAIN bytes, Snappy-compressed without the length prefix (BOOLEAN: one byte per value; INT32 and DATE: uncompressed, delta-encoded when the page is made). */
+  values: Uint8Array;
+  /** Length of `values` uncompressed. */
+  plainBytes: number;
+  /** Dictionary columns: the distinct values, and each present value's position among them. */
+  dict: string[] | null;
+  indexes: Uint32Array | null;
+  min: unknown;
+  max: unknown;
+  nans: number;
+}
+
+/**
+ * A table's rows as column pieces, one per column (each wrapped in a one-element array, the shape
+ * of the packed document that carries them between threads).
+ */
+export type PackedColumns = Array<[ColumnPiece]>;
+
+if (endianness() !== 'LE') throw new Error('the Parquet writer writes numbers through typed arrays, which needs a little-endian machine');
+
+/** Rows as column pieces: made once per document, maybe in a worker thread, and shared by every file the rows go to. */
+export function parquetColumns(spec: TableSpec, rows: Cell[][]): PackedColumns {
   return spec.columns.map((c, i) => {
-    const out: unknown[] = [];
-    for (let j = 0; j < rows.length; j++) out.push(rows[j]![i]);
-    if (c.type === 'INT64') for (let j = 0; j < out.length; j++) out[j] = out[j] === null ? null : BigInt(out[j] as number);
-    else if (c.type === 'DATE') for (let j = 0; j < out.length; j++) out[j] = out[j] === null ? null : Date.parse(`${out[j] as string}T00:00:00Z`) / DAY_MS;
-    return out;
+    const values: unknown[] = new Array(rows.length);
+    for (let j = 0; j < rows.length; j++) values[j] = rows[j]![i];
+    return [columnPiece(c, values)];
   });
+}
+
+function columnPiece(c: Column, cells: unknown[]): ColumnPiece {
+  const rows = cells.length;
+  let nulls = 0;
+  for (let j = 0; j < rows; j++) if (cells[j] === null) nulls++;
+  let defs: Uint8Array | null = null;
+  let present = cells;
+  if (nulls) {
+    defs = new Uint8Array(rows);
+    present = [];
+    for (let j = 0; j < rows; j++) if (cells[j] !== null) (defs[j] = 1, present.push(cells[j]));
+  }
+  if (usesDictionary(c)) {
+    const seen = new Map<string, number>();
+    const dict: string[] = [];
+    const indexes = new Uint32Array(present.length);
+    for (let j = 0; j < present.length; j++) {
+      const v = present[j] as string;
+      let k = seen.get(v);
+      if (k === undefined) seen.set(v, (k = dict.push(v) - 1));
+      indexes[j] = k;
+    }
+    const s = textBounds(dict);
+    return { rows, nulls, defs, values: EMPTY, plainBytes: 0, dict, indexes, min: s.min, max: s.max, nans: 0 };
+  }
+  const typed = c.type === 'INT64' ? present.map((v) => BigInt(v as number)) : c.type === 'DATE' ? present.map((v) => Date.parse(`${v as string}T00:00:00Z`) / DAY_MS) : present;
+  const s = columnStatistics(typed, c.type);
+  const plain = plainBytes(c.type, typed);
+  const values = c.type === 'BOOLEAN' || deltaEncoded(c.type) ? plain : snappyElements(plain);
+  return { rows, nulls, defs, values, plainBytes: plain.length, dict: null, indexes: null, min: s.min_value, max: s.max_value, nans: Number(s.nan_count ?? 0) };
+}
+
+const EMPTY = new Uint8Array(0);
+
+/** PLAIN bytes of present values (BOOLEAN: a byte each, bit-packed when the page is made). */
+function plainBytes(type: ColumnType, values: unknown[]): Uint8Array {
+  switch (type) {
+    case 'INT32':
+    case 'DATE':
+      return new Uint8Array(Int32Array.from(values as number[]).buffer);
+    case 'INT64':
+      return new Uint8Array(BigInt64Array.from(values as bigint[]).buffer);
+    case 'DOUBLE':
+      return new Uint8Array(Float64Array.from(values as number[]).buffer);
+    case 'BOOLEAN':
+      return Uint8Array.from(values as boolean[], (v) => (v ? 1 : 0));
+    case 'UTF8':
+      return plainText(values as string[]);
+  }
+}
+
+/** Strings as PLAIN BYTE_ARRAY: each one's UTF-8 length (4 bytes, little-endian), then its UTF-8 (a lone surrogate as U+FFFD). */
+export function plainText(values: string[]): Uint8Array {
+  let bound = 0;
+  for (const v of values) bound += 4 + v.length * 3;
+  const buf = Buffer.allocUnsafeSlow(bound);
+  let at = 0;
+  for (const v of values) {
+    const n = buf.write(v, at + 4, 'utf8');
+    buf.writeUInt32LE(n, at);
+    at += 4 + n;
+  }
+  return new Uint8Array(buf.buffer, buf.byteOffset, at).slice();
+}
+
+/** Snappy-compressed bytes without the leading length, so pieces can be joined and given one. */
+function snappyElements(plain: Uint8Array): Uint8Array {
+  const out = snappyCompress(plain);
+  let at = 0;
+  while (out[at]! & 0x80) at++;
+  return out.slice(at + 1);
 }
 
 /** A column chunk's statistics as the writer's metadata takes them. */
@@ -199,101 +338,273 @@ function codePoint(s: string, i: number): number {
   return c >= 0xd800 && c <= 0xdfff ? 0xfffd : c;
 }
 
-/** The page encodings of a column chunk, as the writer records them when it makes the statistics. */
-function encodingStats(meta: ColumnMetaData, dataPages: number): PageEncodingStats[] {
-  return [
-    ...(meta.dictionary_page_offset !== undefined ? [{ page_type: 'DICTIONARY_PAGE' as const, encoding: 'PLAIN' as const, count: 1 }] : []),
-    { page_type: 'DATA_PAGE_V2' as const, encoding: meta.encodings.at(-1)!, count: dataPages },
-  ];
-}
+/** A growable byte buffer for the small things made here: levels, dictionary indexes, varints. */
+export class Bytes {
+  buf = new Uint8Array(256);
+  length = 0;
 
-const utf8 = new TextEncoder();
-
-/**
- * A text column the writer would write PLAIN (its sample rules out a dictionary, as for keys), when
- * all of it is ASCII: its values as UTF-8 slices of one encoded string, so the writer does not
- * encode each value into a buffer of its own (a native call and a buffer for the garbage
- * collector per value). Null otherwise, and the writer decides and encodes as usual. The bytes
- * written are the same: PLAIN is what the writer picks, and for ASCII a value's byte length,
- * which the writer then sizes pages by, is its string length.
- */
-export function plainAsciiBytes(values: string[]): Uint8Array[] | null {
-  if (!dictionaryRejected(values)) return null;
-  const joined = values.join('');
-  const bytes = utf8.encode(joined);
-  // Every character outside ASCII takes more than one byte.
-  if (bytes.length !== joined.length) return null;
-  let at = 0;
-  return values.map((v) => bytes.subarray(at, (at += v.length)));
-}
-
-/**
- * hyparquet-writer's first test for a dictionary (useDictionary): on 1000 values spread over the
- * column, distinct values (4-byte length prefix included) making up more than 90% of the bytes.
- */
-function dictionaryRejected(values: string[]): boolean {
-  const sample = Math.min(values.length, 1000);
-  const seen = new Set<string>();
-  let distinct = 0;
-  let total = 0;
-  for (let i = 0; i < sample; i++) {
-    const v = values[sample === 1 ? 0 : Math.floor((i * (values.length - 1)) / (sample - 1))]!;
-    const size = v.length + 4;
-    if (!seen.has(v)) {
-      seen.add(v);
-      distinct += size;
-    }
-    total += size;
+  ensure(n: number): void {
+    if (this.length + n <= this.buf.length) return;
+    const next = new Uint8Array(Math.max(this.buf.length * 2, this.length + n));
+    next.set(this.buf.subarray(0, this.length));
+    this.buf = next;
   }
-  return !total || distinct / total > 0.9;
+
+  byte(b: number): void {
+    this.ensure(1);
+    this.buf[this.length++] = b;
+  }
+
+  varint(n: number): void {
+    for (; n >= 0x80; n = Math.floor(n / 128)) this.byte((n % 128) | 0x80);
+    this.byte(n);
+  }
+
+  bytes(): Uint8Array {
+    return this.buf.subarray(0, this.length);
+  }
+}
+
+/**
+ * The RLE / bit-packing hybrid of Parquet (levels, dictionary indexes): a run of 8 or more equal
+ * values as one repeated value, the rest bit-packed in groups of 8 (the last one padded).
+ */
+export function rleHybrid(out: Bytes, values: Uint32Array, n: number, bitWidth: number): void {
+  const valueBytes = (bitWidth + 7) >> 3;
+  for (let i = 0; i < n; ) {
+    const v = values[i]!;
+    let j = i + 1;
+    while (j < n && values[j] === v) j++;
+    if (j - i >= 8) {
+      out.varint((j - i) * 2);
+      for (let b = 0, x = v; b < valueBytes; b++, x = Math.floor(x / 256)) out.byte(x & 0xff);
+      i = j;
+      continue;
+    }
+    // Groups of 8 until one starts a run of 8 equal values, or fewer than 8 are left (padded).
+    const start = i;
+    for (i += 8; i + 8 <= n; i += 8) {
+      const w = values[i]!;
+      let k = i + 1;
+      while (k < i + 8 && values[k] === w) k++;
+      if (k === i + 8) break;
+    }
+    if (i < n && i + 8 > n) i += 8;
+    const groups = (i - start) / 8;
+    out.varint(groups * 2 + 1);
+    out.ensure(groups * bitWidth);
+    const buf = out.buf;
+    let o = out.length;
+    const end = Math.min(i, n);
+    if (bitWidth <= 24) {
+      let acc = 0;
+      let bits = 0;
+      for (let k = start; k < i; k++) {
+        acc |= (k < end ? values[k]! : 0) << bits;
+        bits += bitWidth;
+        for (; bits >= 8; bits -= 8, acc >>>= 8) buf[o++] = acc & 0xff;
+      }
+    } else {
+      let acc = 0;
+      let bits = 0;
+      for (let k = start; k < i; k++) {
+        acc += (k < end ? values[k]! : 0) * 2 ** bits;
+        for (bits += bitWidth; bits >= 8; bits -= 8, acc = Math.floor(acc / 256)) buf[o++] = acc % 256;
+      }
+    }
+    out.length = o;
+  }
+}
+
+/** Snappy stream of joined pieces: the total length as a varint, then each piece's elements. */
+function snappyJoin(pieces: ColumnPiece[], plainLength: number): Uint8Array[] {
+  const head = new Bytes();
+  head.varint(plainLength);
+  return [head.bytes(), ...pieces.map((p) => p.values)];
+}
+
+/** Snappy-decompress a piece's elements (to cut a document at a row group's end). */
+export function snappyExpand(elements: Uint8Array, length: number): Uint8Array {
+  const out = new Uint8Array(length);
+  let o = 0;
+  for (let i = 0; i < elements.length; ) {
+    const tag = elements[i++]!;
+    const kind = tag & 3;
+    if (kind === 0) {
+      let len = tag >> 2;
+      if (len >= 60) {
+        const extra = len - 59;
+        len = 0;
+        for (let b = 0; b < extra; b++) len += elements[i++]! * 2 ** (8 * b);
+      }
+      len++;
+      out.set(elements.subarray(i, i + len), o);
+      i += len;
+      o += len;
+      continue;
+    }
+    let len: number;
+    let offset: number;
+    if (kind === 1) {
+      len = ((tag >> 2) & 7) + 4;
+      offset = ((tag >> 5) << 8) | elements[i++]!;
+    } else if (kind === 2) {
+      len = (tag >> 2) + 1;
+      offset = elements[i]! | (elements[i + 1]! << 8);
+      i += 2;
+    } else {
+      len = (tag >> 2) + 1;
+      offset = elements[i]! + elements[i + 1]! * 256 + elements[i + 2]! * 65536 + elements[i + 3]! * 16777216;
+      i += 4;
+    }
+    for (let k = 0; k < len; k++, o++) out[o] = out[o - offset]!;
+  }
+  if (o !== length) throw new Error(`Snappy piece expands to ${o} bytes, not ${length}`);
+  return out;
+}
+
+/** Bytes as one Snappy literal element: a tag with the length less one (in 1 to 4 more bytes past 59), then the bytes. */
+export function snappyLiteral(bytes: Uint8Array): Uint8Array {
+  if (bytes.length === 0) return EMPTY;
+  const n = bytes.length - 1;
+  const extra = n < 60 ? 0 : n < 1 << 8 ? 1 : n < 1 << 16 ? 2 : n < 1 << 24 ? 3 : 4;
+  const out = new Uint8Array(1 + extra + bytes.length);
+  out[0] = (extra ? 59 + extra : n) << 2;
+  for (let b = 0, x = n; b < extra; b++, x = Math.floor(x / 256)) out[1 + b] = x & 0xff;
+  out.set(bytes, 1 + extra);
+  return out;
+}
+
+/** Rows [from, to) of a piece: a document cut where a row group ends. */
+function slicePiece(c: Column, p: ColumnPiece, from: number, to: number): ColumnPiece {
+  let vFrom = from;
+  let vTo = to;
+  if (p.defs) {
+    vFrom = 0;
+    for (let j = 0; j < from; j++) vFrom += p.defs[j]!;
+    vTo = vFrom;
+    for (let j = from; j < to; j++) vTo += p.defs[j]!;
+  }
+  const defs = p.defs ? p.defs.slice(from, to) : null;
+  const nulls = to - from - (vTo - vFrom);
+  if (p.dict) {
+    const indexes = p.indexes!.slice(vFrom, vTo);
+    const used = [...new Set(indexes)].map((k) => p.dict![k]!);
+    const s = textBounds(used);
+    return { ...p, rows: to - from, nulls, defs, indexes, min: s.min, max: s.max };
+  }
+  const raw = c.type === 'BOOLEAN' || deltaEncoded(c.type);
+  const plain = raw ? p.values : snappyExpand(p.values, p.plainBytes);
+  let bFrom: number;
+  let bTo: number;
+  if (c.type === 'UTF8') {
+    const view = new DataView(plain.buffer, plain.byteOffset, plain.length);
+    let at = 0;
+    for (let k = 0; k < vFrom; k++) at += 4 + view.getUint32(at, true);
+    bFrom = at;
+    for (let k = vFrom; k < vTo; k++) at += 4 + view.getUint32(at, true);
+    bTo = at;
+  } else {
+    const width = c.type === 'BOOLEAN' ? 1 : c.type === 'INT32' || c.type === 'DATE' ? 4 : 8;
+    bFrom = vFrom * width;
+    bTo = vTo * width;
+  }
+  const part = plain.slice(bFrom, bTo);
+  const s = columnStatistics(plainValues(c.type, part), c.type);
+  // The two parts go as Snappy literals, uncompressed: a cut is rare (once per row group), and
+  // compressing again would cost the main thread more than the few bytes are worth.
+  return { ...p, rows: to - from, nulls, defs, values: raw ? part : snappyLiteral(part), plainBytes: part.length, min: s.min_value, max: s.max_value, nans: Number(s.nan_count ?? 0) };
+}
+
+const utf8Decoder = new TextDecoder();
+
+/** PLAIN bytes back to values, as parquetColumns gave them to the statistics. */
+export function plainValues(type: ColumnType, plain: Uint8Array): unknown[] {
+  const copy = () => plain.slice().buffer;
+  switch (type) {
+    case 'INT32':
+    case 'DATE':
+      return [...new Int32Array(copy())];
+    case 'INT64':
+      return [...new BigInt64Array(copy())];
+    case 'DOUBLE':
+      return [...new Float64Array(copy())];
+    case 'BOOLEAN':
+      return [...plain].map((b) => b === 1);
+    case 'UTF8': {
+      const out: string[] = [];
+      const view = new DataView(plain.buffer, plain.byteOffset, plain.length);
+      for (let at = 0; at < plain.length; ) {
+        const n = view.getUint32(at, true);
+        out.push(utf8Decoder.decode(plain.subarray(at + 4, at + 4 + n)));
+        at += 4 + n;
+      }
+      return out;
+    }
+  }
+}
+
+/** Order of two statistics values of a column's type (text by code point, as UTF-8 orders it). */
+function compareStat(type: ColumnType, a: unknown, b: unknown): number {
+  if (type === 'UTF8') return compareCodePoints(a as string, b as string);
+  if (type === 'BOOLEAN') return Number(a) - Number(b);
+  return (a as number) < (b as number) ? -1 : (a as number) > (b as number) ? 1 : 0;
+}
+
+/** The statistics of a column chunk from its pieces'. */
+function chunkStatistics(c: Column, pieces: ColumnPiece[]): ColumnMetaData['statistics'] {
+  let min: unknown;
+  let max: unknown;
+  let nulls = 0;
+  let nans = 0;
+  for (const p of pieces) {
+    nulls += p.nulls;
+    nans += p.nans;
+    if (p.min !== undefined && (min === undefined || compareStat(c.type, p.min, min) < 0)) min = p.min;
+    if (p.max !== undefined && (max === undefined || compareStat(c.type, p.max, max) > 0)) max = p.max;
+  }
+  // A zero bound as -0 below and +0 above, as the format asks.
+  if (min === 0) min = -0;
+  if (max === 0) max = 0;
+  return { min_value: min, max_value: max, null_count: BigInt(nulls), ...(c.type === 'DOUBLE' ? { nan_count: BigInt(nans) } : {}) } as ColumnMetaData['statistics'];
 }
 
 export class ParquetSink {
   private readonly file: FileSink;
-  private readonly writer: ParquetWriter;
   private readonly out: FlushingWriter;
-  private columns: unknown[][];
-  /** Columns worth trying plainAsciiBytes on: text without nulls, until a row group says no. */
-  private readonly plainTried: boolean[];
+  private readonly schema: SchemaElement[];
+  private pieces: ColumnPiece[][];
+  private readonly rowGroups: RowGroup[] = [];
+  private readonly indexes: Array<{ chunk: ColumnChunk; offsetIndex?: OffsetIndex }> = [];
+  buffered = 0;
   rows = 0;
 
   /**
-   * `keepBytes`: the encoding buffer kept between row groups. A whole table writes row group after
-   * row group and keeps it (growing it again each time costs a copy per doubling); the many year
-   * partitions, which may wait the whole build for their next rows, keep little.
+   * `keepBytes`: the buffer for page headers and small pages kept between row groups (a table's
+   * values go to the file without it).
    */
-  constructor(private readonly spec: TableSpec, path: string, private readonly rowGroupRows = ROW_GROUP_ROWS, keepBytes = 1 << 23) {
+  constructor(private readonly spec: TableSpec, path: string, private readonly rowGroupRows = ROW_GROUP_ROWS, keepBytes = 1 << 22) {
     this.file = new FileSink(path);
     this.out = new FlushingWriter(this.file, keepBytes);
-    this.writer = new ParquetWriter({
-      writer: this.out,
-      schema: parquetSchema(spec),
-      createdBy: CREATED_BY,
-    });
-    this.columns = spec.columns.map(() => []);
-    this.plainTried = spec.columns.map((c) => c.type === 'UTF8' && !c.nullable);
-  }
-
-  /** Rows buffered, not yet in a row group. */
-  get buffered(): number {
-    return this.columns[0]!.length;
+    this.schema = parquetSchema(spec);
+    this.pieces = spec.columns.map(() => []);
+    this.out.appendUint32(0x31524150); // PAR1
   }
 
   append(rows: Cell[][]): void {
     this.appendColumns(parquetColumns(this.spec, rows), rows.length);
   }
 
-  /** `rows` rows in the form parquetColumns gives; the columns are read, not kept. */
+  /** `rows` rows in the form parquetColumns gives (typed loosely as the packed document carries them); read, not changed. */
   appendColumns(columns: unknown[][], rows: number): void {
+    const packed = columns as PackedColumns;
     for (let done = 0; done < rows; ) {
       const end = Math.min(rows, done + this.rowGroupRows - this.buffered);
-      for (let i = 0; i < columns.length; i++) {
-        const from = columns[i]!;
-        const to = this.columns[i]!;
-        // A whole document's column (at most a row group) in one push: the engine copies it in bulk.
-        if (done === 0 && end === from.length) to.push(...from);
-        else for (let j = done; j < end; j++) to.push(from[j]);
+      for (let i = 0; i < packed.length; i++) {
+        const piece = packed[i]![0];
+        this.pieces[i]!.push(done === 0 && end === rows ? piece : slicePiece(this.spec.columns[i]!, piece, done, end));
       }
+      this.buffered += end - done;
       done = end;
       if (this.buffered >= this.rowGroupRows) this.flush();
     }
@@ -303,25 +614,144 @@ export class ParquetSink {
   flush(): void {
     const n = this.buffered;
     if (n === 0) return;
-    // The writer's statistics, made here (see columnStatistics); the writer only encodes.
-    void this.writer.write({
-      columnData: this.spec.columns.map((c, i) => {
-        const bytes = this.plainTried[i] ? plainAsciiBytes(this.columns[i] as string[]) : null;
-        // A column that once kept its dictionary or held other than ASCII is left to the writer.
-        if (!bytes) this.plainTried[i] = false;
-        return bytes ? { name: c.name, data: bytes as never, statistics: false, encoding: 'PLAIN' as const } : { name: c.name, data: this.columns[i]! as never, statistics: false };
-      }),
-      rowGroupSize: n,
-    });
-    const chunks = this.writer.row_groups.at(-1)!.columns;
-    const indexes = this.writer.pendingIndexes.slice(-chunks.length);
+    const start = this.out.offset;
+    const columns: ColumnChunk[] = [];
+    let uncompressed = 0;
     this.spec.columns.forEach((c, i) => {
-      const meta = chunks[i]!.meta_data!;
-      meta.statistics = columnStatistics(this.columns[i]!, c.type) as ColumnMetaData['statistics'];
-      meta.encoding_stats = encodingStats(meta, indexes[i]!.offsetIndex?.page_locations.length ?? 1);
+      const { chunk, offsetIndex } = this.writeChunk(c, this.schema[i + 1]!, this.pieces[i]!, n);
+      columns.push(chunk);
+      uncompressed += Number(chunk.meta_data!.total_uncompressed_size);
+      this.indexes.push({ chunk, ...(offsetIndex ? { offsetIndex } : {}) });
     });
+    this.rowGroups.push({ columns, total_byte_size: BigInt(uncompressed), num_rows: BigInt(n), total_compressed_size: BigInt(this.out.offset - start) });
+    this.out.flush();
     this.rows += n;
-    this.columns = this.spec.columns.map(() => []);
+    this.buffered = 0;
+    this.pieces = this.spec.columns.map(() => []);
+  }
+
+  private writeChunk(c: Column, element: SchemaElement, pieces: ColumnPiece[], rows: number): { chunk: ColumnChunk; offsetIndex?: OffsetIndex } {
+    const out = this.out;
+    const chunkStart = out.offset;
+    let uncompressed = 0;
+    let dictionaryOffset: bigint | undefined;
+    const pageOffsets: Array<{ offset: bigint; compressed_page_size: number; first_row_index: bigint }> = [];
+    const pageEncodings = new Map<'PLAIN' | 'RLE_DICTIONARY' | 'DELTA_BINARY_PACKED', number>();
+    const page = (group: ColumnPiece[], firstRow: number, encoding: 'PLAIN' | 'RLE_DICTIONARY' | 'DELTA_BINARY_PACKED', values: Uint8Array[], plainLength: number, compressed: boolean) => {
+      const offset = out.offset;
+      const rowsIn = group.reduce((a, p) => a + p.rows, 0);
+      const nulls = group.reduce((a, p) => a + p.nulls, 0);
+      const levels = c.nullable ? definitionLevels(group, rowsIn) : EMPTY;
+      const valuesLength = values.reduce((a, v) => a + v.length, 0);
+      writePageHeader(out, {
+        type: 'DATA_PAGE_V2',
+        uncompressed_page_size: levels.length + plainLength,
+        compressed_page_size: levels.length + valuesLength,
+        data_page_header_v2: {
+          num_values: rowsIn, num_nulls: nulls, num_rows: rowsIn, encoding,
+          definition_levels_byte_length: levels.length, repetition_levels_byte_length: 0, is_compressed: compressed,
+        },
+      });
+      uncompressed += out.offset - offset + levels.length + plainLength;
+      out.appendBytes(levels);
+      // Large values go to the file as they are; the rest is gathered, a megabyte at a time.
+      for (const v of values) if (v.length >= 1 << 18) out.appendLarge(v); else out.appendBytes(v);
+      if (out.index >= 1 << 20) out.flush();
+      pageOffsets.push({ offset: BigInt(offset), compressed_page_size: out.offset - offset, first_row_index: BigInt(firstRow) });
+      pageEncodings.set(encoding, (pageEncodings.get(encoding) ?? 0) + 1);
+    };
+    let encoding: 'PLAIN' | 'RLE_DICTIONARY' | 'DELTA_BINARY_PACKED' = 'PLAIN';
+    const merged = usesDictionary(c) ? mergeDictionaries(pieces) : null;
+    // A chunk of nulls only has no dictionary: its one page is PLAIN, with no values.
+    if (merged && merged.count > 0) {
+      encoding = 'RLE_DICTIONARY';
+      const { dictionary, indexes, count } = merged;
+      dictionaryOffset = BigInt(out.offset);
+      const plain = plainText(dictionary);
+      const packed = snappyCompress(plain);
+      const headerStart = out.offset;
+      writePageHeader(out, { type: 'DICTIONARY_PAGE', uncompressed_page_size: plain.length, compressed_page_size: packed.length, dictionary_page_header: { num_values: dictionary.length, encoding: 'PLAIN' } });
+      uncompressed += out.offset - headerStart + plain.length;
+      out.appendBytes(packed);
+      // The indexes go uncompressed (V2 allows it page by page): bit-packed, they are small already.
+      let max = 0;
+      for (let k = 0; k < count; k++) if (indexes[k]! > max) max = indexes[k]!;
+      const bitWidth = Math.ceil(Math.log2(max + 1));
+      const data = new Bytes();
+      data.byte(bitWidth);
+      rleHybrid(data, indexes, count, bitWidth);
+      const bytes = data.bytes();
+      page(pieces, 0, 'RLE_DICTIONARY', [bytes], bytes.length, false);
+    } else if (deltaEncoded(c.type)) {
+      let first = 0;
+      let firstRow = 0;
+      let plainLength = 0;
+      let rowsIn = 0;
+      for (let k = 0; k <= pieces.length; k++) {
+        if (k === pieces.length || (k > first && plainLength + pieces[k]!.plainBytes > PAGE_BYTES)) {
+          const group = pieces.slice(first, k);
+          const ints = new Int32Array(plainLength / 4);
+          let at = 0;
+          for (const p of group) (ints.set(new Int32Array(p.values.buffer, p.values.byteOffset, p.values.length / 4), at), (at += p.values.length / 4));
+          const delta = deltaBinaryPacked(ints);
+          // Values whose differences do not fit in 32 bits stay PLAIN (no column of ours has them).
+          if (delta) page(group, firstRow, 'DELTA_BINARY_PACKED', [delta], delta.length, false);
+          else page(group, firstRow, 'PLAIN', group.map((p) => p.values), plainLength, false);
+          firstRow += rowsIn;
+          first = k;
+          plainLength = 0;
+          rowsIn = 0;
+        }
+        if (k < pieces.length) {
+          plainLength += pieces[k]!.plainBytes;
+          rowsIn += pieces[k]!.rows;
+        }
+      }
+    } else if (c.type === 'BOOLEAN') {
+      const bits = booleanBits(pieces);
+      page(pieces, 0, 'PLAIN', [bits], bits.length, false);
+    } else {
+      // Pages of whole pieces, each at most about PAGE_BYTES of values.
+      let first = 0;
+      let firstRow = 0;
+      let plainLength = 0;
+      let rowsIn = 0;
+      for (let k = 0; k <= pieces.length; k++) {
+        if (k === pieces.length || (k > first && plainLength + pieces[k]!.plainBytes > PAGE_BYTES)) {
+          const group = pieces.slice(first, k);
+          page(group, firstRow, 'PLAIN', snappyJoin(group, plainLength), plainLength, true);
+          firstRow += rowsIn;
+          first = k;
+          plainLength = 0;
+          rowsIn = 0;
+        }
+        if (k < pieces.length) {
+          plainLength += pieces[k]!.plainBytes;
+          rowsIn += pieces[k]!.rows;
+        }
+      }
+    }
+    const dataPages = pageOffsets.length;
+    const chunk: ColumnChunk = {
+      file_offset: BigInt(chunkStart),
+      meta_data: {
+        type: element.type!,
+        encodings: dictionaryOffset !== undefined ? ['PLAIN', 'RLE_DICTIONARY'] : [...pageEncodings.keys()],
+        path_in_schema: [c.name],
+        codec: 'SNAPPY',
+        num_values: BigInt(rows),
+        total_compressed_size: BigInt(out.offset - chunkStart),
+        total_uncompressed_size: BigInt(uncompressed),
+        data_page_offset: pageOffsets[0]!.offset,
+        ...(dictionaryOffset !== undefined ? { dictionary_page_offset: dictionaryOffset } : {}),
+        statistics: chunkStatistics(c, pieces),
+        encoding_stats: [
+          ...(dictionaryOffset !== undefined ? [{ page_type: 'DICTIONARY_PAGE' as const, encoding: 'PLAIN' as const, count: 1 }] : []),
+          ...[...pageEncodings].map(([e, count]) => ({ page_type: 'DATA_PAGE_V2', encoding: e, count })),
+        ] as PageEncodingStats[],
+      },
+    };
+    return dataPages > 1 ? { chunk, offsetIndex: { page_locations: pageOffsets } } : { chunk };
   }
 
   close(): Written {
@@ -329,11 +759,15 @@ export class ParquetSink {
     if (this.rows === 0) {
       // hyparquet-writer 0.17 encodes the empty row-group list with element type 0, which the
       // Thrift compact protocol does not allow and arrow-rs (parquet-wasm, Polars) refuses; an
-      // empty table gets a footer written here instead, after the PAR1 the writer holds.
+      // empty table gets a footer written here instead, after the PAR1.
       this.out.flush();
       this.file.write(emptyFooter(this.spec));
     } else {
-      void this.writer.finish();
+      writeIndexes(this.out, this.indexes);
+      const metadata = { version: 2, created_by: CREATED_BY, schema: this.schema, num_rows: BigInt(this.rows), row_groups: this.rowGroups };
+      writeMetadata(this.out, metadata as never);
+      this.out.appendUint32(0x31524150); // PAR1
+      this.out.finish();
     }
     return this.file.close();
   }
@@ -341,6 +775,131 @@ export class ParquetSink {
   discard(): void {
     this.file.discard();
   }
+}
+
+/**
+ * Integers and dates are delta-encoded: offsets into a file, sequence numbers and years change
+ * little from row to row, so the differences take a few bits each where PLAIN takes four bytes
+ * (and Snappy finds nothing to shorten in a document's few hundred of them).
+ */
+function deltaEncoded(type: ColumnType): boolean {
+  return type === 'INT32' || type === 'DATE';
+}
+
+const DELTA_BLOCK = 128;
+const DELTA_MINIBLOCKS = 4;
+const DELTA_MINIBLOCK = DELTA_BLOCK / DELTA_MINIBLOCKS;
+
+const zigzag = (n: number) => (n >= 0 ? n * 2 : -n * 2 - 1);
+
+/**
+ * DELTA_BINARY_PACKED: block size, miniblocks per block, count, first value; then per block of 128
+ * differences, the least one, the bit width of each miniblock of 32, and each miniblock's
+ * differences less the least one, bit-packed. Null when two neighbours differ by 2^31 or more,
+ * which some readers would have to wrap around.
+ */
+export function deltaBinaryPacked(values: Int32Array): Uint8Array | null {
+  const out = new Bytes();
+  out.varint(DELTA_BLOCK);
+  out.varint(DELTA_MINIBLOCKS);
+  out.varint(values.length);
+  out.varint(zigzag(values[0] ?? 0));
+  const deltas = new Float64Array(DELTA_BLOCK);
+  const packed = new Uint32Array(DELTA_MINIBLOCK);
+  for (let start = 1; start < values.length; start += DELTA_BLOCK) {
+    const n = Math.min(DELTA_BLOCK, values.length - start);
+    let min = Infinity;
+    for (let k = 0; k < n; k++) {
+      const d = values[start + k]! - values[start + k - 1]!;
+      if (d >= 2 ** 31 || d < -(2 ** 31)) return null;
+      deltas[k] = d;
+      if (d < min) min = d;
+    }
+    out.varint(zigzag(min));
+    const widthsAt = out.length;
+    out.ensure(DELTA_MINIBLOCKS);
+    out.length += DELTA_MINIBLOCKS;
+    for (let m = 0; m < DELTA_MINIBLOCKS; m++) {
+      const from = m * DELTA_MINIBLOCK;
+      if (from >= n) {
+        out.buf[widthsAt + m] = 0;
+        continue;
+      }
+      let max = 0;
+      for (let k = 0; k < DELTA_MINIBLOCK; k++) {
+        const v = from + k < n ? deltas[from + k]! - min : 0;
+        packed[k] = v;
+        if (v > max) max = v;
+      }
+      const width = max === 0 ? 0 : 32 - Math.clz32(max);
+      out.buf[widthsAt + m] = width;
+      packBits(out, packed, DELTA_MINIBLOCK, width);
+    }
+  }
+  return out.bytes().slice();
+}
+
+/** `count` values (a multiple of 8) bit-packed at `width` bits each, least significant bit first. */
+function packBits(out: Bytes, values: Uint32Array, count: number, width: number): void {
+  out.ensure((count * width) / 8);
+  const buf = out.buf;
+  let o = out.length;
+  let acc = 0;
+  let bits = 0;
+  for (let k = 0; k < count; k++) {
+    acc += values[k]! * 2 ** bits;
+    for (bits += width; bits >= 8; bits -= 8, acc = Math.floor(acc / 256)) buf[o++] = acc % 256;
+  }
+  out.length = o;
+}
+
+/** Definition levels of a page's rows (1 present, 0 null), RLE/bit-packed with the 4-byte length V2 leaves out. */
+function definitionLevels(pieces: ColumnPiece[], rows: number): Uint8Array {
+  const out = new Bytes();
+  if (pieces.every((p) => p.nulls === 0)) {
+    // No nulls: one run of ones.
+    if (rows > 0) (out.varint(rows * 2), out.byte(1));
+    return out.bytes();
+  }
+  const levels = new Uint32Array(rows);
+  let at = 0;
+  for (const p of pieces) {
+    if (p.defs) levels.set(p.defs, at);
+    else levels.fill(1, at, at + p.rows);
+    at += p.rows;
+  }
+  rleHybrid(out, levels, rows, 1);
+  return out.bytes();
+}
+
+/** The row group's dictionary (values in first-seen order) and every present value's index in it. */
+function mergeDictionaries(pieces: ColumnPiece[]): { dictionary: string[]; indexes: Uint32Array; count: number } {
+  const ids = new Map<string, number>();
+  const dictionary: string[] = [];
+  let count = 0;
+  for (const p of pieces) count += p.indexes!.length;
+  const indexes = new Uint32Array(count);
+  let at = 0;
+  for (const p of pieces) {
+    const remap = p.dict!.map((v) => {
+      let k = ids.get(v);
+      if (k === undefined) ids.set(v, (k = dictionary.push(v) - 1));
+      return k;
+    });
+    const local = p.indexes!;
+    for (let j = 0; j < local.length; j++) indexes[at++] = remap[local[j]!]!;
+  }
+  return { dictionary, indexes, count };
+}
+
+/** PLAIN booleans: bit-packed, least significant bit first. */
+function booleanBits(pieces: ColumnPiece[]): Uint8Array {
+  let n = 0;
+  for (const p of pieces) n += p.values.length;
+  const bits = new Uint8Array(Math.ceil(n / 8));
+  let k = 0;
+  for (const p of pieces) for (const b of p.values) (bits[k >> 3]! |= b << (k & 7), k++);
+  return bits;
 }
 
 /**

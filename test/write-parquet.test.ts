@@ -1,83 +1,155 @@
 /**
- * The Parquet writer makes the column statistics itself (hyparquet-writer only encodes) and takes
- * rows packed as columns, possibly split across row groups anywhere: its files must be byte for
- * byte what hyparquet-writer writes with its own statistics from the same rows.
+ * The Parquet writer encodes columns itself (documents into pieces, pieces into pages): whatever
+ * the values and however documents fall across row groups, DuckDB and parquet-wasm (Rust arrow)
+ * read back exactly the rows written, and each row group's statistics bound its values.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
+import { tableFromIPC } from 'apache-arrow';
 import fc from 'fast-check';
-import { ByteWriter, ParquetWriter } from 'hyparquet-writer';
+import { readParquet } from 'parquet-wasm';
 import type { ColumnType, TableSpec } from '../lib/table-schema.js';
 import type { Cell } from '../lib/typed-row.js';
-import { compareCodePoints, CREATED_BY, parquetColumns, parquetSchema, ParquetSink } from '../lib/write-parquet.js';
-import { tempDir } from './helpers.js';
+import { Bytes, compareCodePoints, parquetColumns, ParquetSink, rleHybrid, usesDictionary } from '../lib/write-parquet.js';
+import { duckdb, tempDir } from './helpers.js';
 
-const column = (name: string, type: ColumnType, nullable: boolean) => ({ name, type, nullable, description: '' });
-// Every column type, nullable and not: what the writer may meet in any table.
+const column = (name: string, type: ColumnType, nullable: boolean, values?: string[]) => ({ name, type, nullable, description: '', ...(values ? { enum: values } : {}) });
+// Every column type, nullable and not, PLAIN and with a dictionary: what the writer may meet in any table.
 const spec = {
   name: 't',
   columns: [
-    column('key', 'UTF8', false), column('text', 'UTF8', true), column('n', 'INT32', true), column('big', 'INT64', true),
-    column('x', 'DOUBLE', true), column('flag', 'BOOLEAN', true), column('day', 'DATE', true), column('m', 'INT32', false),
+    column('key', 'UTF8', false), column('doc_id', 'UTF8', false), column('text', 'UTF8', true), column('kind', 'UTF8', true, ['a', 'b', '中']),
+    column('section', 'UTF8', true), column('n', 'INT32', true), column('big', 'INT64', true), column('x', 'DOUBLE', true),
+    column('flag', 'BOOLEAN', true), column('day', 'DATE', true), column('m', 'INT32', false),
   ],
 } as unknown as TableSpec;
 
-/** hyparquet-writer on its own: its statistics, the same row groups. */
-function reference(rows: Cell[][], rowGroupRows: number): Uint8Array {
-  const out = new ByteWriter();
-  const writer = new ParquetWriter({ writer: out, schema: parquetSchema(spec), createdBy: CREATED_BY });
-  const columns = parquetColumns(spec, rows);
-  for (let i = 0; i < rows.length; i += rowGroupRows) {
-    void writer.write({ columnData: spec.columns.map((c, j) => ({ name: c.name, data: columns[j]!.slice(i, i + rowGroupRows) as never })), rowGroupSize: rowGroupRows });
-  }
-  void writer.finish();
-  return new Uint8Array(out.getBuffer());
-}
+let db: Awaited<ReturnType<typeof duckdb>>;
+before(async () => {
+  db = await duckdb();
+});
+after(() => db.close());
 
 // Surrogate pairs, lone surrogates and U+E000..U+FFFF are where UTF-16 and UTF-8 orders differ.
 const piece = fc.constantFrom('a', 'b', '中', '，', '\uE000', '\uFFFF', '\uFFFD', '𠀀', '😀', '\uD800', '\uDC00', '\uDBFF', ' ', '');
 const text = fc.array(piece, { maxLength: 6 }).map((a) => a.join(''));
+// A few values, so dictionary columns repeat and runs form.
+const few = fc.constantFrom('x', 'y', '', '𠀀', '中文');
 const row = fc.tuple(
-  text, fc.option(text), fc.option(fc.integer()), fc.option(fc.maxSafeInteger()), fc.option(fc.double({ noNaN: true, noDefaultInfinity: true })),
-  fc.option(fc.boolean()), fc.option(fc.date({ min: new Date('1000-01-01'), max: new Date('9999-12-31'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10))), fc.integer({ min: -3, max: 3 }),
+  text, few, fc.option(text), fc.option(fc.constantFrom('a', 'b', '中')), fc.option(few), fc.option(fc.integer()),
+  fc.option(fc.oneof(fc.maxSafeInteger(), fc.constantFrom(Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER, 2 ** 40, -(2 ** 33)))),
+  fc.option(fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.constantFrom(-0, 0, 1e308, -5e-324))),
+  fc.option(fc.boolean()), fc.option(fc.date({ min: new Date('1000-01-01'), max: new Date('9999-12-31'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10))),
+  fc.integer({ min: -3, max: 3 }),
 ).map((r) => r as Cell[]);
 
+/** The rows as a reader should see them: text as UTF-8 has it (a lone surrogate is U+FFFD), the rest as written. */
+const expected = (rows: Cell[][]) => rows.map((r) => r.map((v, i) => (typeof v === 'string' && spec.columns[i]!.type === 'UTF8' ? Buffer.from(v).toString() : v)));
+
+/** What DuckDB reads, in the same form (INT64 as numbers, dates as ISO strings). */
+async function duckRows(path: string): Promise<Cell[][]> {
+  const rows = await db.all(`SELECT key, doc_id, text, kind, section, n, big::VARCHAR AS big, x, flag, day::VARCHAR AS day, m FROM '${path}'`);
+  return rows.map((r) => spec.columns.map((c) => (c.name === 'big' && r['big'] !== null ? Number(r['big']) : r[c.name]) as Cell));
+}
+
 describe('Parquet writer', () => {
-  test('writes the bytes hyparquet-writer writes with its own statistics, documents split across row groups anywhere', () => {
-    const dir = tempDir('pq-stats');
+  test('the spec has PLAIN and dictionary text columns', () => {
+    assert.deepEqual(spec.columns.filter(usesDictionary).map((c) => c.name), ['doc_id', 'kind', 'section']);
+  });
+
+  test('DuckDB and parquet-wasm read back every value written, documents split across row groups anywhere', async () => {
+    const dir = tempDir('pq-roundtrip');
     let n = 0;
-    fc.assert(
-      fc.property(fc.array(fc.array(row, { maxLength: 7 }), { minLength: 1, maxLength: 6 }), fc.integer({ min: 1, max: 9 }), (docs, rowGroupRows) => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.array(row, { maxLength: 9 }), { minLength: 1, maxLength: 6 }), fc.integer({ min: 1, max: 12 }), async (docs, rowGroupRows) => {
         const rows = docs.flat();
-        fc.pre(rows.length > 0);
         const path = join(dir, `t${n++}.parquet`);
         const sink = new ParquetSink(spec, path, rowGroupRows);
         for (const doc of docs) sink.appendColumns(parquetColumns(spec, doc), doc.length);
         sink.close();
-        assert.deepEqual(readFileSync(path), Buffer.from(reference(rows, rowGroupRows)));
+        const want = expected(rows);
+        const got = await duckRows(path);
+        // -0 reads back as -0: compared with Object.is, as deepEqual does.
+        assert.deepEqual(got, want);
+        if (rows.length) {
+          const groups = await db.all(`SELECT count(DISTINCT row_group_id)::INTEGER AS n FROM parquet_metadata('${path}')`);
+          assert.equal(groups[0]!['n'], Math.ceil(rows.length / rowGroupRows));
+        }
+        const arrow = tableFromIPC(readParquet(readFileSync(path)).intoIPCStream());
+        assert.equal(arrow.numRows, rows.length);
+        for (const name of ['key', 'doc_id', 'text', 'section', 'kind']) {
+          const i = spec.columns.findIndex((c) => c.name === name);
+          assert.deepEqual([...arrow.getChild(name)!.toArray()].map((v) => v ?? null), want.map((r) => r[i]), name);
+        }
       }),
-      { numRuns: 300 },
+      { numRuns: 150 },
     );
   });
 
-  test('keys in ASCII, distinct or repeated, are written as the writer writes them itself', () => {
-    // The writer's PLAIN text gets its UTF-8 from us when all of it is ASCII: same bytes either way.
-    const dir = tempDir('pq-ascii');
-    const ascii = fc.string({ unit: fc.constantFrom('a', 'b', 'k', ':', '-', '0', '1', '9'), maxLength: 12 });
-    const key = fc.oneof(ascii, fc.constantFrom('same', 'other'), fc.constant('中'));
+  test('each row group\'s statistics bound its values in UTF-8 byte order, with its null count', async () => {
+    const dir = tempDir('pq-stats');
     let n = 0;
-    fc.assert(
-      fc.property(fc.array(fc.tuple(key, row), { minLength: 1, maxLength: 60 }), fc.integer({ min: 1, max: 40 }), (pairs, rowGroupRows) => {
-        const rows = pairs.map(([k, r]) => [k, ...r.slice(1)]);
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.array(row, { minLength: 1, maxLength: 9 }), { minLength: 1, maxLength: 5 }), fc.integer({ min: 1, max: 12 }), async (docs, rowGroupRows) => {
         const path = join(dir, `t${n++}.parquet`);
         const sink = new ParquetSink(spec, path, rowGroupRows);
-        sink.append(rows);
+        for (const doc of docs) sink.appendColumns(parquetColumns(spec, doc), doc.length);
         sink.close();
-        assert.deepEqual(readFileSync(path), Buffer.from(reference(rows, rowGroupRows)));
+        const rows = expected(docs.flat());
+        const meta = await db.all(`SELECT row_group_id::INTEGER AS g, path_in_schema AS c, stats_null_count::INTEGER AS nulls, stats_min_value AS lo, stats_max_value AS hi FROM parquet_metadata('${path}')`);
+        for (const m of meta) {
+          const i = spec.columns.findIndex((c) => c.name === m['c']);
+          const values = rows.slice((m['g'] as number) * rowGroupRows, ((m['g'] as number) + 1) * rowGroupRows).map((r) => r[i]);
+          assert.equal(m['nulls'], values.filter((v) => v === null).length, `${String(m['c'])} nulls`);
+          const present = values.filter((v) => v !== null);
+          if (spec.columns[i]!.type !== 'UTF8' || present.length === 0) continue;
+          const sorted = (present as string[]).sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+          // A bound cut to 16 bytes still bounds: min a prefix of the least, max above the greatest.
+          assert.ok(Buffer.compare(Buffer.from(m['lo'] as string), Buffer.from(sorted[0]!)) <= 0, `${String(m['c'])} min`);
+          assert.ok(Buffer.compare(Buffer.from(m['hi'] as string), Buffer.from(sorted.at(-1)!)) >= 0 || (sorted.at(-1)!.length > 16 && Buffer.from(sorted.at(-1)!).subarray(0, Buffer.from(m['hi'] as string).length).equals(Buffer.from(m['hi'] as string))), `${String(m['c'])} max`);
+        }
       }),
-      { numRuns: 300 },
+      { numRuns: 100 },
+    );
+  });
+
+  test('integers in long columns (delta-encoded blocks of 128) read back, jumps of any size included', async () => {
+    const ints = { name: 'ints', columns: [column('n', 'INT32', true), column('m', 'INT32', false), column('day', 'DATE', false)] } as unknown as TableSpec;
+    const dir = tempDir('pq-delta');
+    let k = 0;
+    const step = fc.oneof(fc.integer({ min: -3, max: 40 }), fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), fc.constant(0));
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.tuple(step, fc.boolean()), { minLength: 1, maxLength: 700 }), fc.integer({ min: 50, max: 400 }), async (steps, rowGroupRows) => {
+        let v = 0;
+        const rows: Cell[][] = steps.map(([d, gap], i) => {
+          v = Math.max(-(2 ** 31), Math.min(2 ** 31 - 1, v + d));
+          return [gap ? null : v, i % 2 || v === -(2 ** 31) ? v : 0 - v, new Date(Date.UTC(2000, 0, 1 + (i % 37) * 11)).toISOString().slice(0, 10)];
+        });
+        const path = join(dir, `d${k++}.parquet`);
+        const sink = new ParquetSink(ints, path, rowGroupRows);
+        for (let i = 0; i < rows.length; i += 97) sink.append(rows.slice(i, i + 97));
+        sink.close();
+        const back = await db.all(`SELECT n, m, day::VARCHAR AS day FROM '${path}'`);
+        assert.deepEqual(back.map((r) => [r['n'], r['m'], r['day']]), rows);
+        const arrow = tableFromIPC(readParquet(readFileSync(path)).intoIPCStream());
+        assert.deepEqual([...arrow.getChild('m')!.toArray()], rows.map((r) => r[1]));
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  test('RLE / bit-packing hybrid: every bit width, runs and noise, decodes to the values', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 32 }), fc.array(fc.tuple(fc.nat(40), fc.nat()), { maxLength: 30 }), (bitWidth, parts) => {
+        const max = bitWidth === 0 ? 0 : 2 ** bitWidth - 1;
+        const values = parts.flatMap(([len, v]) => (len % 3 === 0 ? Array.from({ length: len }, () => v % (max + 1)) : Array.from({ length: len % 9 }, (_, k) => (v + k * 7919) % (max + 1))));
+        const out = new Bytes();
+        rleHybrid(out, Uint32Array.from(values), values.length, bitWidth);
+        assert.deepEqual(decodeHybrid(out.bytes(), bitWidth, values.length), values);
+      }),
+      { numRuns: 2000 },
     );
   });
 
@@ -91,3 +163,36 @@ describe('Parquet writer', () => {
     );
   });
 });
+
+/** The reference reading of the hybrid encoding, straight from the format's description. */
+function decodeHybrid(bytes: Uint8Array, bitWidth: number, count: number): number[] {
+  const out: number[] = [];
+  let i = 0;
+  const varint = () => {
+    let v = 0;
+    for (let shift = 0; ; shift += 7) {
+      const b = bytes[i++]!;
+      v += (b & 0x7f) * 2 ** shift;
+      if (!(b & 0x80)) return v;
+    }
+  };
+  while (out.length < count) {
+    const header = varint();
+    if (header % 2 === 0) {
+      let v = 0;
+      for (let b = 0; b < Math.ceil(bitWidth / 8); b++) v += bytes[i++]! * 2 ** (8 * b);
+      for (let k = 0; k < header / 2; k++) out.push(v);
+    } else {
+      const n = ((header - 1) / 2) * 8;
+      let bit = 0;
+      for (let k = 0; k < n; k++) {
+        let v = 0;
+        for (let b = 0; b < bitWidth; b++, bit++) v += ((bytes[i + (bit >> 3)]! >> (bit & 7)) & 1) * 2 ** b;
+        out.push(v);
+      }
+      i += (n * bitWidth) / 8;
+    }
+  }
+  assert.equal(i, bytes.length, 'every byte read');
+  return out.slice(0, count);
+}
