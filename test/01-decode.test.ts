@@ -80,6 +80,30 @@ describe('decode: UTF-8 in one pass', () => {
     assert.equal(d.text, 'GDP 6%\n');
     assert.deepEqual([...d.map.rawEnd], [1, 2, 3, 4, 5, 6, 7]);
   });
+
+  test('a smaller non-ASCII file after a larger one reads none of the larger one left in the scratch buffer', () => {
+    const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
+    const large = new Uint8Array(Buffer.from('山西𠀀省政府工作报告\n'.repeat(5000), 'utf8'));
+    const small = new Uint8Array(Buffer.from('地区生产总值增长6%\n', 'utf8'));
+    for (const bytes of [large, small]) {
+      const d = decoded(bytes);
+      assert.equal(d.text, utf8.decode(bytes));
+      assert.equal(d.map.rawStart.length, d.text.length);
+      assertProvenance(d);
+    }
+  });
+
+  test('a file with more units than the text scratch buffer holds decodes alike', () => {
+    // 600,000 units, more than the 1 MiB (512 Ki units) scratch limit.
+    const bytes = new Uint8Array(Buffer.from('山西𠀀省 GDP\n'.repeat(60000), 'utf8'));
+    const d = decoded(bytes);
+    assert.equal(d.text, new TextDecoder().decode(bytes));
+    assert.equal(d.rawChars, 9 * 60000);
+    assert.equal(d.map.rawEnd.at(-1), bytes.length);
+    assert.deepEqual([d.map.rawStart[2], d.map.rawEnd[2], d.map.rawStart[3], d.map.rawEnd[3]], [6, 10, 6, 10]);
+    // A small file after it still decodes right from the scratch buffer.
+    assert.equal(decoded(Buffer.from('省', 'utf8')).text, '省');
+  });
 });
 
 describe('unicode', () => {
