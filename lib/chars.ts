@@ -33,6 +33,12 @@ export function codePointLength(s: string): number {
 }
 
 /**
+ * Every code unit of a Han character is at least U+2E80, the first radical (astral characters are
+ * surrogates, above it too): a lower unit cannot be part of a Han run.
+ */
+export const HAN_FLOOR = 0x2e80;
+
+/**
  * Is the code unit one that `\s` matches (all of them are in the BMP)? A comparison instead of a
  * regular expression call, for the tests run on every line.
  */

@@ -13,20 +13,22 @@
  * astral characters are surrogates), so windows holding a lower unit are skipped: they cannot be
  * part of a match.
  */
+import { HAN_FLOOR } from './chars.js';
+
 const PATTERN = /(\p{Script=Han}{4,12})\1/uy;
 // Small enough to stay in the first-level cache: a miss per window cost more than the rare
 // extra step down a chain that a shared slot brings.
 const SLOTS = 1 << 12;
 const MAX = 24;
 const MIN = 4;
-const HAN_FLOOR = 0x2e80;
 // Per-position state lives in rings of this many entries (more than MAX): a position's entries
 // are read at most MAX units after it is entered, before the ring comes round to it again.
 const RING = 32;
 
 /**
- * The tables are shared by all calls (fresh ones per line would cost more than the scan): each
- * call stores positions offset by `base`, which moves past everything earlier calls stored.
+ * The tables are shared by all calls (one per document; fresh ones per call would cost more than
+ * the scan on the many short documents): each call stores positions offset by `base`, which moves
+ * past everything earlier calls stored, so their entries never equal a position of a later call.
  */
 const last = new Int32Array(SLOTS); // hash -> base + latest window with it
 const previous = new Int32Array(RING); // window -> base + the window before it with its hash
@@ -37,10 +39,24 @@ let base = MAX + 1;
 
 export function doubledFragments(text: string): RegExpExecArray[] {
   if (base + text.length + MAX > 2 ** 30) {
+    // Starting `base` again would make old entries look current in `last` and `recurs`, which are
+    // read as they stand, so they are cleared. `previous` and `lags` need not be: `previous[j]` is
+    // written when window j is entered, before any chain (which starts at `last`) can reach it,
+    // and `lags` is read only where `recurs` holds this call's base + start, and written whenever
+    // that is set.
     last.fill(0);
     recurs.fill(0);
     base = MAX + 1;
   }
+  try {
+    return scan(text);
+  } finally {
+    // Moved even when the scan throws, so a later call never reads this one's entries as its own.
+    base += text.length + MAX + 1;
+  }
+}
+
+function scan(text: string): RegExpExecArray[] {
   const found: RegExpExecArray[] = [];
   const n = text.length;
   let cursor = 0; // where the previous match ended
@@ -90,7 +106,6 @@ export function doubledFragments(text: string): RegExpExecArray[] {
     pending--;
     if (start >= cursor) cursor = tryAt(text, start, found, cursor);
   }
-  base += n + MAX + 1;
   return found;
 }
 

@@ -8,6 +8,7 @@ import type { Message, Stage } from '../lib/document.js';
 import { withStage } from '../lib/document.js';
 import { message } from '../lib/messages.js';
 import { rawRange } from '../lib/offset-map.js';
+import { HAN_FLOOR } from '../lib/chars.js';
 
 export const CHECKS: Array<{ rule: string; re: RegExp; reason: string }> = [
   { rule: 'ocr/tripled-character', re: /(\p{Script=Han})\1\1+/gu, reason: 'a character three or more times in a row' },
@@ -17,8 +18,6 @@ export const CHECKS: Array<{ rule: string; re: RegExp; reason: string }> = [
 ];
 const [TRIPLED, DOUBLED, IMPLAUSIBLE] = CHECKS.map((c) => new RegExp(c.re.source, 'uy')) as [RegExp, RegExp, RegExp];
 
-// Every unit of a Han character is at least the first radical (astral ones are surrogates).
-const HAN_FLOOR = 0x2e80;
 const isHigh = (c: number) => c >= 0xd800 && c <= 0xdbff;
 const isSurrogate = (c: number) => c >= 0xd800 && c <= 0xdfff;
 
