@@ -23,11 +23,18 @@ export function endsSentence(line: string): boolean {
   return end > 0 && TERMINAL_MARKS.includes(line[end - 1]!);
 }
 
+/**
+ * Code points in `s`, counted as string iteration counts them ([...s].length): a surrogate pair is
+ * one, and so is a lone surrogate of either kind.
+ */
 export function codePointLength(s: string): number {
-  let n = 0;
-  for (let i = 0; i < s.length; i++) {
+  let n = s.length;
+  for (let i = 0; i + 1 < s.length; i++) {
     const c = s.charCodeAt(i);
-    if (c < 0xdc00 || c > 0xdfff) n++;
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) n--, i++;
+    }
   }
   return n;
 }

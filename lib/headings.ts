@@ -3,6 +3,8 @@
  * （一） level 2, 1. or 1、 level 3, （1） level 4; item markers (一是, 二要, ——) lead a paragraph
  * without opening a section.
  */
+import { codePointLength } from './chars.js';
+
 const NUMERAL = '[一二三四五六七八九十百零〇两]{1,4}';
 export const NUMBERED: Array<[RegExp, number]> = [
   [new RegExp(`^${NUMERAL}、`, 'u'), 1],
@@ -51,15 +53,5 @@ export function looksLikeHeading(line: string): boolean {
  */
 export function codePointsAtMost(s: string, max: number): boolean {
   if (s.length <= max) return true;
-  if (s.length > 2 * max) return false;
-  let n = 0;
-  for (let i = 0; i < s.length; i++, n++) {
-    const c = s.charCodeAt(i);
-    // A pair is one code point, a lone surrogate one too (as string iteration counts them).
-    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
-      const d = s.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) i++;
-    }
-  }
-  return n <= max;
+  return s.length <= 2 * max && codePointLength(s) <= max;
 }
