@@ -305,7 +305,14 @@ export function assemble(
   const rawEnd = new Int32Array(total);
   const pieces: string[] = [];
   let dst = 0;
+  // Ordered stays true while the slices ascend and every separator's point is no earlier than the
+  // end of the unit before it (units of one replacement share a range, so that can fail).
+  let ordered = map.ordered === true;
+  let lastEnd = -1; // rawEnd of the last unit written
+  let lastStop = 0; // end of the previous slice in the text
   slices.forEach(([s, e], i) => {
+    if (s < lastStop) ordered = false;
+    lastStop = e;
     if (i > 0) {
       // The separator is not in the raw file: it points at the start of the next slice.
       const point = rawStartAt(map, s, 0);
@@ -313,10 +320,15 @@ export function assemble(
       rawStart.fill(point, dst, dst + separator.length);
       rawEnd.fill(point, dst, dst + separator.length);
       dst += separator.length;
+      if (separator.length > 0) {
+        if (point < lastEnd) ordered = false;
+        lastEnd = point;
+      }
     }
     pieces.push(text.slice(s, e));
     copyInto(map, s, e, rawStart, rawEnd, dst);
     dst += e - s;
+    if (e > s) lastEnd = rawEnd[dst - 1]!;
   });
-  return { text: pieces.join(''), map: { rawStart, rawEnd } };
+  return { text: pieces.join(''), map: ordered ? { rawStart, rawEnd, ordered } : { rawStart, rawEnd } };
 }
