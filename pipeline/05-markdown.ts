@@ -7,6 +7,7 @@
 import type { Stage } from '../lib/document.js';
 import { withEdits } from '../lib/edits.js';
 import { rawStartAt, type Edit } from '../lib/offset-map.js';
+import { matchesOf } from '../lib/lines.js';
 
 const HEADING_MARK = /^[ \t]{0,3}(#{1,6})[ \t]+/gmu;
 const RULE_LINE = /^[ \t]*(?:-[ \t]*){3,}$|^[ \t]*(?:\*[ \t]*){3,}$|^[ \t]*(?:_[ \t]*){3,}$/gmu;
@@ -34,9 +35,7 @@ export const markdown: Stage = {
       edits.push(edit);
       taken().fill(1, edit.start, edit.end);
     };
-    // A pattern runs only over text holding a string every match of it holds (indexOf is native
-    // and fast; the patterns would test every position).
-    const matches = (re: RegExp, ...needles: string[]) => (needles.some((n) => text.includes(n)) ? text.matchAll(re) : []);
+    const matches = (re: RegExp, ...needles: string[]) => matchesOf(re, text, ...needles);
 
     for (const m of matches(LINK, '](')) {
       const label = unescape(m[1]!);

@@ -17,6 +17,7 @@ import { message } from '../lib/messages.js';
 import { rawRange, type Edit } from '../lib/offset-map.js';
 import { doubledFragments } from '../lib/doubled.js';
 import { isSpaceUnit } from '../lib/chars.js';
+import { forEachLine, matchesOf } from '../lib/lines.js';
 
 const ROLE = '(?:书记|副?省长|代省长|副?市长|副?县长|区长|主席|总理|部长|主任|记者|通讯员|特约评论员|评论员)';
 const BYLINE = new RegExp(`^(?<role>[\\p{Script=Han}]{0,12}?${ROLE})?(?<name>\\p{Script=Han}{2,4})$`, 'u');
@@ -66,23 +67,6 @@ function startsLike(line: string, key: string): boolean {
 const BYLINE_MAX_UNITS = 2 * (12 + 5 + 4);
 const iso = (y: string, m: string, d: string) => `${y}-${m.padStart(2, '0')}-${d.padStart(2, '0')}`;
 
-/**
- * What `text.matchAll(re)` yields, from the global pattern itself: matchAll clones the pattern on
- * every call, and debris asks three patterns of every line.
- */
-function matchesOf(re: RegExp, text: string, ...needles: string[]): RegExpExecArray[] {
-  const found: RegExpExecArray[] = [];
-  // Every match holds one of the needles: without one, the pattern need not scan the line.
-  if (!needles.some((n) => text.includes(n))) return found;
-  re.lastIndex = 0;
-  for (let m = re.exec(text); m; m = re.exec(text)) {
-    found.push(m);
-    // An empty match would find itself again: step past it, by a code point (u flag).
-    if (m[0].length === 0) re.lastIndex += (text.codePointAt(re.lastIndex) ?? 0) > 0xffff ? 2 : 1;
-  }
-  return found;
-}
-
 interface Line {
   start: number;
   end: number;
@@ -92,12 +76,7 @@ interface Line {
 /** The non-empty runs between line feeds (what /[^\n]+/gu finds), found with indexOf. */
 function linesOf(text: string): Line[] {
   const out: Line[] = [];
-  for (let start = 0; start < text.length; ) {
-    const nl = text.indexOf('\n', start);
-    const end = nl < 0 ? text.length : nl;
-    if (end > start) out.push({ start, end, text: text.slice(start, end) });
-    start = end + 1;
-  }
+  forEachLine(text, (start, end) => out.push({ start, end, text: text.slice(start, end) }));
   return out;
 }
 

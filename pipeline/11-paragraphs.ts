@@ -7,6 +7,7 @@ import type { Paragraph, Stage } from '../lib/document.js';
 import { withStage } from '../lib/document.js';
 import { isSpaceUnit } from '../lib/chars.js';
 import { flatten, rawRange } from '../lib/offset-map.js';
+import { forEachLine } from '../lib/lines.js';
 
 // \s covers U+3000 IDEOGRAPHIC SPACE and U+00A0; U+FEFF is not whitespace but is layout here.
 const EDGE_SPACE = /^[\s\uFEFF]+|[\s\uFEFF]+$/gu;
@@ -20,28 +21,22 @@ export const paragraphs: Stage = {
     // flat map instead of the layers of the editing stages.
     const map = flatten(doc.map);
     const text = doc.text;
-    // Lines are the runs between line feeds (what /[^\n]+/gu finds), found with indexOf.
-    for (let lineStart = 0; lineStart < text.length; ) {
-      const nl = text.indexOf('\n', lineStart);
-      const lineEnd = nl < 0 ? text.length : nl;
-      if (lineEnd > lineStart) {
-        let start = lineStart;
-        let trimmed: string;
-        // Earlier stages leave most lines without edge space: the trim is then the line itself.
-        if (!isSpaceUnit(text.charCodeAt(lineStart)) && !isSpaceUnit(text.charCodeAt(lineEnd - 1))) trimmed = text.slice(lineStart, lineEnd);
-        else {
-          const line = text.slice(lineStart, lineEnd);
-          trimmed = line.replace(EDGE_SPACE, '');
-          start = lineStart + line.search(/[^\s\uFEFF]/u);
-        }
-        if (trimmed !== '') {
-          const end = start + trimmed.length;
-          const [rawStart, rawEnd] = rawRange(map, start, end, doc.raw.length);
-          out.push({ ordinal: out.length + 1, text: trimmed, rawStart, rawEnd, textStart: start });
-        }
+    forEachLine(text, (lineStart, lineEnd) => {
+      let start = lineStart;
+      let trimmed: string;
+      // Earlier stages leave most lines without edge space: the trim is then the line itself.
+      if (!isSpaceUnit(text.charCodeAt(lineStart)) && !isSpaceUnit(text.charCodeAt(lineEnd - 1))) trimmed = text.slice(lineStart, lineEnd);
+      else {
+        const line = text.slice(lineStart, lineEnd);
+        trimmed = line.replace(EDGE_SPACE, '');
+        start = lineStart + line.search(/[^\s\uFEFF]/u);
       }
-      lineStart = lineEnd + 1;
-    }
+      if (trimmed !== '') {
+        const end = start + trimmed.length;
+        const [rawStart, rawEnd] = rawRange(map, start, end, doc.raw.length);
+        out.push({ ordinal: out.length + 1, text: trimmed, rawStart, rawEnd, textStart: start });
+      }
+    });
     return withStage(doc, this, { paragraphs: out, map });
   },
 };
