@@ -84,7 +84,8 @@ function utf16Length(raw: Uint8Array): number {
 // Buffer's 'utf16le' reads the units in little-endian order whatever the host; a Uint16Array holds
 // them in the host's order, so on a big-endian host the units are read with TextDecoder instead.
 const LITTLE_ENDIAN = endianness() === 'LE';
-const utf16BE = LITTLE_ENDIAN ? null : new TextDecoder('utf-16be');
+// ignoreBOM: a leading U+FEFF is text here, kept for the next stage to log.
+const utf16BE = LITTLE_ENDIAN ? null : new TextDecoder('utf-16be', { ignoreBOM: true });
 
 function unitsToString(units: Uint16Array): string {
   if (utf16BE === null) return Buffer.from(units.buffer, units.byteOffset, units.byteLength).toString('utf16le');
@@ -95,8 +96,9 @@ function decodeUtf8(raw: Uint8Array): { text: string; map: OffsetMap; codePoints
   const length = utf16Length(raw);
   const rawStart = new Int32Array(length);
   const rawEnd = new Int32Array(length);
-  // Every byte below 0x80 is a code point of one unit, so as many units as bytes means every byte
-  // is one: the file is ASCII, whose latin1 reading is the text (a one-byte string, as TextDecoder makes).
+  // A sequence of 2, 3 or 4 bytes gives 1 or 2 units, fewer than its bytes, and a 1-byte sequence
+  // gives one: as many units as bytes means every byte is a sequence of its own, an ASCII file,
+  // whose latin1 reading is the text (a one-byte string, as TextDecoder makes).
   if (length === raw.length) {
     for (let i = 0; i < length; i++) (rawStart[i] = i), (rawEnd[i] = i + 1);
     const text = Buffer.from(raw.buffer, raw.byteOffset, raw.length).toString('latin1');
