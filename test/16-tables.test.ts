@@ -11,7 +11,7 @@ import { rawRange } from '../lib/offset-map.js';
 import { RawLines } from '../lib/raw-position.js';
 import { tableSpec } from '../lib/table-schema.js';
 import { typedRow } from '../lib/typed-row.js';
-import { cellCheck, validateCellRows, validateRows } from '../lib/validate-rows.js';
+import { cellCheck, validateCellRows, validateNamedRows, validateRows } from '../lib/validate-rows.js';
 import { listSources } from '../pipeline/00-sources.js';
 import { processSource, STAGES } from '../pipeline/runner.js';
 import { tables } from '../pipeline/16-tables.js';
@@ -79,6 +79,20 @@ describe('tables stage rows', () => {
     const spec = tableSpec('warnings');
     const columns = spec.columns.map((c) => c.name).reverse();
     assert.match(failure(() => validateCellRows('warnings', columns, [], () => 0, { file: 'x.txt' }))!, /rows of table warnings have the columns .* but schemas\/tables\/warnings\.schema\.json has/u);
+  });
+
+  test('a column the schema lacks fails, one it requires and the row lacks is missing; cells come in schema order', () => {
+    const { doc, ctx } = seedBeforeTables();
+    const made = (tables.run(doc, ctx) as Doc).rows!;
+    const columns = tableSpec('documents').columns.map((c) => c.name);
+    const named = asObject(columns, made['documents']![0]!);
+    const origin = { file: doc.file, docId: doc.meta!.id };
+    // Names given in reverse order still become cells in the schema's order.
+    const reversed = Object.fromEntries(Object.entries(named).reverse());
+    assert.deepEqual(validateNamedRows('documents', [reversed], origin), made['documents']);
+    assert.match(failure(() => validateNamedRows('documents', [{ ...named, pages: 3 }], origin))!, /rows of table documents have the columns pages, which schemas\/tables\/documents\.schema\.json lacks/u);
+    const { dateline: _, ...without } = named;
+    assert.match(failure(() => validateNamedRows('documents', [without], origin))!, /\(top level\) is missing required property "dateline"/u);
   });
 
   test('any bad cell is refused with the message the object row gets', () => {
