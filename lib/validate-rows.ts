@@ -99,15 +99,23 @@ const TOP_LEVEL = new Set(['$schema', '$id', 'title', 'description', 'x-primary-
 
 const cellChecks = new Map<string, CellCheck>();
 
+/** A table's cell checks, made once per thread. */
 export function cellCheck(table: string): CellCheck {
-  const known = cellChecks.get(table);
-  if (known) return known;
-  const spec = tableSpec(table);
+  let check = cellChecks.get(table);
+  if (!check) cellChecks.set(table, (check = cellCheckFor(tableSpec(table))));
+  return check;
+}
+
+/** The cell checks for a table spec, or an error if its schema says what they cannot check. */
+export function cellCheckFor(spec: TableSpec): CellCheck {
   const schema = spec.validate.schema as RowSchema & Record<string, unknown>;
   const file = `schemas/tables/${spec.name}.schema.json`;
   const extra = Object.keys(schema).filter((k) => !TOP_LEVEL.has(k));
   if (extra.length || schema['type'] !== 'object' || schema['additionalProperties'] !== false) {
     throw new Error(`${file}: rows are checked column by column, which cannot express ${extra.join(', ') || 'an open object'}: extend lib/validate-rows.ts`);
+  }
+  if (spec.primaryKey.length !== 1 || spec.primaryKey[0] !== 'key') {
+    throw new Error(`${file}: rows checked as cells are told apart by their key column alone, not by ${spec.primaryKey.join(' + ')}: extend lib/validate-rows.ts`);
   }
   const names = spec.columns.map((c) => c.name);
   const required = new Set(schema.required ?? []);
@@ -118,7 +126,7 @@ export function cellCheck(table: string): CellCheck {
   const unitsSuffice = items.every((p) => (p.minLength ?? 0) <= 1 && p.maxLength === undefined);
   const ajv = unitsSuffice ? rowAjv() : projectAjv();
   let compiled: ValidateFunction | null = null;
-  const check: CellCheck = {
+  return {
     spec,
     // Lengths in code points (projectAjv) are left to ajv: the quick checks count UTF-16 units.
     accepts: unitsSuffice ? rowAccepts(ajv, items) : () => false,
@@ -127,8 +135,6 @@ export function cellCheck(table: string): CellCheck {
     cells: cellsOf(names),
     wide: spec.columns.flatMap((c, i) => (c.type === 'INT64' ? [i] : [])),
   };
-  cellChecks.set(table, check);
-  return check;
 }
 
 /**

@@ -13,7 +13,7 @@ import { rawRange } from '../lib/offset-map.js';
 import { RawLines } from '../lib/raw-position.js';
 import { tableSpec } from '../lib/table-schema.js';
 import { typedRow } from '../lib/typed-row.js';
-import { cellCheck, validateCellRows, validateNamedRows, validateRows } from '../lib/validate-rows.js';
+import { cellCheck, cellCheckFor, validateCellRows, validateNamedRows, validateRows } from '../lib/validate-rows.js';
 import { listSources } from '../pipeline/00-sources.js';
 import { processSource, STAGES } from '../pipeline/runner.js';
 import { tables } from '../pipeline/16-tables.js';
@@ -164,6 +164,13 @@ describe('tables stage rows', () => {
       }
     }
     assert.ok(refused > 500, `only ${refused} bad cells refused`);
+  });
+
+  test('cell checks refuse a table whose primary key is not the key column alone', () => {
+    const spec = tableSpec('warnings');
+    assert.throws(() => cellCheckFor({ ...spec, primaryKey: ['doc_id', 'seq'] }), /schemas\/tables\/warnings\.schema\.json: rows checked as cells are told apart by their key column alone, not by doc_id \+ seq/u);
+    assert.throws(() => cellCheckFor({ ...spec, primaryKey: ['seq'] }), /key column alone, not by seq/u);
+    assert.equal(cellCheckFor(spec).spec, spec);
   });
 
   test('the quick cell checks pass every row the tables stage makes, without ajv', () => {
