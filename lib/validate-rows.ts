@@ -23,6 +23,33 @@ export interface RowOrigin {
   docId?: string;
 }
 
+type Where = { file: string; byteOffset: number; line: number };
+
+/**
+ * The errors both forms of row check raise (object rows here, cells below), built in one place
+ * so their words cannot drift apart: `named` is the row's primary key as `key=value`.
+ */
+const rowErrors = {
+  invalid: (spec: TableSpec, where: Where, named: string, field: string, problem: string, value: string | undefined) =>
+    new PipelineError(
+      { ...where, field: `${spec.name}.${field}` },
+      `row (${named}) of table ${spec.name} fails schemas/tables/${spec.name}.schema.json: ${field} ${problem} (value ${value})`,
+      'Fix the source or its sidecar so the value is valid, or fix the stage that produced it.',
+    ),
+  foreignKey: (spec: TableSpec, where: Where, named: string, docId: string) =>
+    new PipelineError(
+      { ...where, field: `${spec.name}.key` },
+      `row (${named}) of table ${spec.name} has a key that does not start with its document id "${docId}"`,
+      'Keys are made by the tables stage from the document id: this is a bug, report it with the file named.',
+    ),
+  duplicate: (spec: TableSpec, file: string, named: string) =>
+    new PipelineError(
+      { file, field: `${spec.name}.${spec.primaryKey.join('+')}` },
+      `two rows of table ${spec.name} share the key (${named})`,
+      'Keys are made unique by the stage that makes the rows: this is a bug, report it with the file named.',
+    ),
+};
+
 export function validateRows(table: string, rows: readonly TableRow[], origin: RowOrigin): void {
   const spec = tableSpec(table);
   const seen = new Set<string>();
@@ -36,28 +63,11 @@ export function validateRows(table: string, rows: readonly TableRow[], origin: R
     const member = single !== null ? String(row.values[single]) : spec.primaryKey.map((k) => String(row.values[k])).join('\u0000');
     if (!spec.validate(row.values)) {
       const { field, problem } = describeAjvError(spec.validate.errors![0]!);
-      const value = JSON.stringify(row.values[field.split('.')[0]!]);
-      throw new PipelineError(
-        { ...where(row), field: `${spec.name}.${field}` },
-        `row (${named(row)}) of table ${spec.name} fails schemas/tables/${spec.name}.schema.json: ${field} ${problem} (value ${value})`,
-        'Fix the source or its sidecar so the value is valid, or fix the stage that produced it.',
-      );
+      throw rowErrors.invalid(spec, where(row), named(row), field, problem, JSON.stringify(row.values[field.split('.')[0]!]));
     }
     const own = String(row.values['key']);
-    if (prefix !== null && own !== origin.docId && !own.startsWith(prefix)) {
-      throw new PipelineError(
-        { ...where(row), field: `${spec.name}.key` },
-        `row (${named(row)}) of table ${spec.name} has a key that does not start with its document id "${origin.docId}"`,
-        'Keys are made by the tables stage from the document id: this is a bug, report it with the file named.',
-      );
-    }
-    if (seen.has(member)) {
-      throw new PipelineError(
-        { file: origin.file, field: `${spec.name}.${spec.primaryKey.join('+')}` },
-        `two rows of table ${spec.name} share the key (${named(row)})`,
-        'Keys are made unique by the stage that makes the rows: this is a bug, report it with the file named.',
-      );
-    }
+    if (prefix !== null && own !== origin.docId && !own.startsWith(prefix)) throw rowErrors.foreignKey(spec, where(row), named(row), origin.docId!);
+    if (seen.has(member)) throw rowErrors.duplicate(spec, origin.file, named(row));
     seen.add(member);
   }
 }
@@ -248,30 +258,15 @@ export function validateCellRows(table: string, columns: readonly string[], rows
   for (const row of rows) {
     if (!accepts(row) && !check.validate()(row)) {
       const { field, problem, value } = describeCellError(row, columns, check.validate());
-      throw new PipelineError(
-        { ...where(row), field: `${spec.name}.${field}` },
-        `row (${named(row)}) of table ${spec.name} fails schemas/tables/${spec.name}.schema.json: ${field} ${problem} (value ${value})`,
-        'Fix the source or its sidecar so the value is valid, or fix the stage that produced it.',
-      );
+      throw rowErrors.invalid(spec, where(row), named(row), field, problem, value);
     }
     for (const i of check.wide) {
       if (row[i] !== null && !Number.isSafeInteger(row[i])) throw new Error(`${spec.name} row ${String(row[key])} column ${columns[i]}: ${String(row[i])} is not an integer`);
     }
     const own = row[key] as string;
-    if (prefix !== null && own !== origin.docId && !own.startsWith(prefix)) {
-      throw new PipelineError(
-        { ...where(row), field: `${spec.name}.key` },
-        `row (${named(row)}) of table ${spec.name} has a key that does not start with its document id "${origin.docId}"`,
-        'Keys are made by the tables stage from the document id: this is a bug, report it with the file named.',
-      );
-    }
-    if (seen.has(own)) {
-      throw new PipelineError(
-        { file: origin.file, field: `${spec.name}.${spec.primaryKey.join('+')}` },
-        `two rows of table ${spec.name} share the key (${named(row)})`,
-        'Keys are made unique by the stage that makes the rows: this is a bug, report it with the file named.',
-      );
-    }
+    if (prefix !== null && own !== origin.docId && !own.startsWith(prefix)) throw rowErrors.foreignKey(spec, where(row), named(row), origin.docId!);
+    // The key column alone is the primary key (cellCheck refuses a schema that says otherwise).
+    if (seen.has(own)) throw rowErrors.duplicate(spec, origin.file, named(row));
     seen.add(own);
   }
   return rows as Cell[][];
