@@ -118,7 +118,7 @@ export function cellCheck(table: string): CellCheck {
 
 /** The cell checks for a table spec, or an error if its schema says what they cannot check. */
 export function cellCheckFor(spec: TableSpec): CellCheck {
-  const schema = spec.validate.schema as RowSchema & Record<string, unknown>;
+  const schema = spec.schema as unknown as RowSchema & Record<string, unknown>;
   const file = `schemas/tables/${spec.name}.schema.json`;
   const extra = Object.keys(schema).filter((k) => !TOP_LEVEL.has(k));
   if (extra.length || schema['type'] !== 'object' || schema['additionalProperties'] !== false) {

@@ -173,6 +173,12 @@ describe('tables stage rows', () => {
     assert.equal(cellCheckFor(spec).spec, spec);
   });
 
+  test('a table spec compiles its schema once, on first use, from the schema it carries', () => {
+    const spec = tableSpec('mentions');
+    assert.equal(spec.validate, spec.validate);
+    assert.equal(spec.validate.schema, spec.schema);
+  });
+
   test('the quick cell checks pass every row the tables stage makes, without ajv', () => {
     const { doc, ctx } = seedBeforeTables();
     const made = (tables.run(doc, ctx) as Doc).rows!;
