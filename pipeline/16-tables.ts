@@ -3,6 +3,7 @@
  * `corrections`, `warnings`, `mentions` and `indicators` tables; and the release's `catalog`.
  * Every row is checked here against schemas/tables/*.schema.json (lib/validate-rows), so drift
  * between this stage and a schema fails the document that shows it, with its file and line.
+ * Rows are made with named values; their column order comes from the schema alone.
  */
 import type { Stage, TableRow } from '../lib/document.js';
 import { withStage } from '../lib/document.js';
