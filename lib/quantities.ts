@@ -54,14 +54,14 @@ const SOON = new Uint8Array(65536);
 for (let c = 0x30; c <= 0x39; c++) SOON[c] = 1;
 for (const ch of '零〇一二两三四五六七八九十万亿') SOON[ch.charCodeAt(0)] = 1;
 
-const isDigitOrPoint = (c: number) => (c >= 0x30 && c <= 0x39) || c === 0x2e;
-const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
+const isAsciiDigitOrPoint = (c: number) => (c >= 0x30 && c <= 0x39) || c === 0x2e;
+const isAsciiDigit = (c: number) => c >= 0x30 && c <= 0x39;
 const WAN = '万'.charCodeAt(0);
 const YI = '亿'.charCodeAt(0);
 const isScaleWord = (c: number) => c === WAN || c === YI;
 
 /** An Arabic number (thousands separators dropped) or a Chinese numeral. */
-const parseNumber = (s: string) => (isDigit(s.charCodeAt(0)) ? Number(s.replace(/[,，]/gu, '')) : parseChineseNumeral(s));
+const parseNumber = (s: string) => (isAsciiDigit(s.charCodeAt(0)) ? Number(s.replace(/[,，]/gu, '')) : parseChineseNumeral(s));
 
 function numberWithin(text: string, from: number, span: number): boolean {
   const end = Math.min(text.length, from + span);
@@ -72,7 +72,7 @@ function numberWithin(text: string, from: number, span: number): boolean {
 /** After the digits (and a scale word or %) at `at`, does a range separator and a digit follow? */
 function rangeAhead(text: string, at: number): boolean {
   let i = at;
-  while (i < text.length && (isDigitOrPoint(text.charCodeAt(i)) || text.charCodeAt(i) === 0x2c)) i++;
+  while (i < text.length && (isAsciiDigitOrPoint(text.charCodeAt(i)) || text.charCodeAt(i) === 0x2c)) i++;
   const rest = text.slice(i, i + 6);
   return /^(?:%|万亿|亿|万)?\s*[-—–~～至到]\s*[0-9]/u.test(rest);
 }
@@ -116,7 +116,7 @@ export class QuantityScanner {
     for (let i = 0; i < n; i++) {
       const kind = START[text.charCodeAt(i)]!;
       if (kind === 0) continue;
-      if (kind === DIGIT && i > 0 && isDigitOrPoint(text.charCodeAt(i - 1))) continue;
+      if (kind === DIGIT && i > 0 && isAsciiDigitOrPoint(text.charCodeAt(i - 1))) continue;
       if (kind === LEAD_WORD && !numberWithin(text, i + 1, 4)) continue;
       const q = this.readAt(text, i, kind);
       if (q) {
@@ -124,7 +124,7 @@ export class QuantityScanner {
         i = q.end - 1;
       } else if (kind === DIGIT) {
         // Skip the rest of a digit run that did not read, so a long run is looked at once.
-        while (i + 1 < n && isDigitOrPoint(text.charCodeAt(i + 1))) i++;
+        while (i + 1 < n && isAsciiDigitOrPoint(text.charCodeAt(i + 1))) i++;
       }
     }
     return out;
@@ -159,7 +159,7 @@ export class QuantityScanner {
         return { start: at, end, text: r[0], value: 1, valueLow: null, valueHigh: null, unit: `${g['scale']}${g['unit']}`, qualifier, numeral: 'chinese', problem: null };
       }
       if (numText === '') continue;
-      const chinese = !isDigit(numText.charCodeAt(0));
+      const chinese = !isAsciiDigit(numText.charCodeAt(0));
       // A Chinese numeral is a quantity only with a unit or a scale after it, and only with a digit
       // in it: 千亿产业 and 百万 are names and manners of speaking, not amounts.
       if (re === this.single && chinese && !g['unit'] && !g['scale']) continue;

@@ -23,6 +23,33 @@ export interface RowOrigin {
   docId?: string;
 }
 
+type Where = { file: string; byteOffset: number; line: number };
+
+/**
+ * The errors both forms of row check raise (object rows here, cells below), built in one place
+ * so their words cannot drift apart: `named` is the row's primary key as `key=value`.
+ */
+const rowErrors = {
+  invalid: (spec: TableSpec, where: Where, named: string, field: string, problem: string, value: string | undefined) =>
+    new PipelineError(
+      { ...where, field: `${spec.name}.${field}` },
+      `row (${named}) of table ${spec.name} fails schemas/tables/${spec.name}.schema.json: ${field} ${problem} (value ${value})`,
+      'Fix the source or its sidecar so the value is valid, or fix the stage that produced it.',
+    ),
+  foreignKey: (spec: TableSpec, where: Where, named: string, docId: string) =>
+    new PipelineError(
+      { ...where, field: `${spec.name}.key` },
+      `row (${named}) of table ${spec.name} has a key that does not start with its document id "${docId}"`,
+      'Keys are made by the tables stage from the document id: this is a bug, report it with the file named.',
+    ),
+  duplicate: (spec: TableSpec, file: string, named: string) =>
+    new PipelineError(
+      { file, field: `${spec.name}.${spec.primaryKey.join('+')}` },
+      `two rows of table ${spec.name} share the key (${named})`,
+      'Keys are made unique by the stage that makes the rows: this is a bug, report it with the file named.',
+    ),
+};
+
 export function validateRows(table: string, rows: readonly TableRow[], origin: RowOrigin): void {
   const spec = tableSpec(table);
   const seen = new Set<string>();
@@ -36,28 +63,11 @@ export function validateRows(table: string, rows: readonly TableRow[], origin: R
     const member = single !== null ? String(row.values[single]) : spec.primaryKey.map((k) => String(row.values[k])).join('\u0000');
     if (!spec.validate(row.values)) {
       const { field, problem } = describeAjvError(spec.validate.errors![0]!);
-      const value = JSON.stringify(row.values[field.split('.')[0]!]);
-      throw new PipelineError(
-        { ...where(row), field: `${spec.name}.${field}` },
-        `row (${named(row)}) of table ${spec.name} fails schemas/tables/${spec.name}.schema.json: ${field} ${problem} (value ${value})`,
-        'Fix the source or its sidecar so the value is valid, or fix the stage that produced it.',
-      );
+      throw rowErrors.invalid(spec, where(row), named(row), field, problem, JSON.stringify(row.values[field.split('.')[0]!]));
     }
     const own = String(row.values['key']);
-    if (prefix !== null && own !== origin.docId && !own.startsWith(prefix)) {
-      throw new PipelineError(
-        { ...where(row), field: `${spec.name}.key` },
-        `row (${named(row)}) of table ${spec.name} has a key that does not start with its document id "${origin.docId}"`,
-        'Keys are made by the tables stage from the document id: this is a bug, report it with the file named.',
-      );
-    }
-    if (seen.has(member)) {
-      throw new PipelineError(
-        { file: origin.file, field: `${spec.name}.${spec.primaryKey.join('+')}` },
-        `two rows of table ${spec.name} share the key (${named(row)})`,
-        'Keys are made unique by the stage that makes the rows: this is a bug, report it with the file named.',
-      );
-    }
+    if (prefix !== null && own !== origin.docId && !own.startsWith(prefix)) throw rowErrors.foreignKey(spec, where(row), named(row), origin.docId!);
+    if (seen.has(member)) throw rowErrors.duplicate(spec, origin.file, named(row));
     seen.add(member);
   }
 }
@@ -87,6 +97,8 @@ export interface CellCheck {
   /** The schema compiled by ajv, on the first row `accepts` does not pass: it decides, and words the error. */
   validate: () => ValidateFunction;
   key: number;
+  /** A row made with named values, as cells in the schema's column order (a name the schema lacks is left out: see validateNamedRows). */
+  cells: (values: Record<string, unknown>) => unknown[];
   /** INT64 columns: the schema says integer, Parquet needs it exact in a double. */
   wide: number[];
 }
@@ -97,15 +109,23 @@ const TOP_LEVEL = new Set(['$schema', '$id', 'title', 'description', 'x-primary-
 
 const cellChecks = new Map<string, CellCheck>();
 
+/** A table's cell checks, made once per thread. */
 export function cellCheck(table: string): CellCheck {
-  const known = cellChecks.get(table);
-  if (known) return known;
-  const spec = tableSpec(table);
-  const schema = spec.validate.schema as RowSchema & Record<string, unknown>;
+  let check = cellChecks.get(table);
+  if (!check) cellChecks.set(table, (check = cellCheckFor(tableSpec(table))));
+  return check;
+}
+
+/** The cell checks for a table spec, or an error if its schema says what they cannot check. */
+export function cellCheckFor(spec: TableSpec): CellCheck {
+  const schema = spec.schema as unknown as RowSchema & Record<string, unknown>;
   const file = `schemas/tables/${spec.name}.schema.json`;
   const extra = Object.keys(schema).filter((k) => !TOP_LEVEL.has(k));
   if (extra.length || schema['type'] !== 'object' || schema['additionalProperties'] !== false) {
     throw new Error(`${file}: rows are checked column by column, which cannot express ${extra.join(', ') || 'an open object'}: extend lib/validate-rows.ts`);
+  }
+  if (spec.primaryKey.length !== 1 || spec.primaryKey[0] !== 'key') {
+    throw new Error(`${file}: rows checked as cells are told apart by their key column alone, not by ${spec.primaryKey.join(' + ')}: extend lib/validate-rows.ts`);
   }
   const names = spec.columns.map((c) => c.name);
   const required = new Set(schema.required ?? []);
@@ -116,16 +136,23 @@ export function cellCheck(table: string): CellCheck {
   const unitsSuffice = items.every((p) => (p.minLength ?? 0) <= 1 && p.maxLength === undefined);
   const ajv = unitsSuffice ? rowAjv() : projectAjv();
   let compiled: ValidateFunction | null = null;
-  const check: CellCheck = {
+  return {
     spec,
     // Lengths in code points (projectAjv) are left to ajv: the quick checks count UTF-16 units.
     accepts: unitsSuffice ? rowAccepts(ajv, items) : () => false,
     validate: () => (compiled ??= ajv.compile({ type: 'array', items, minItems: items.length, additionalItems: false })),
     key: names.indexOf('key'),
+    cells: cellsOf(names),
     wide: spec.columns.flatMap((c, i) => (c.type === 'INT64' ? [i] : [])),
   };
-  cellChecks.set(table, check);
-  return check;
+}
+
+/**
+ * Named values to cells, the one place a row's column order comes from: the schema's. Made as
+ * source (one array literal of property reads) so a row costs one array, as cells made by hand did.
+ */
+function cellsOf(names: readonly string[]): (values: Record<string, unknown>) => unknown[] {
+  return new Function('values', `return [${names.map((n) => `values[${JSON.stringify(n)}]`).join(', ')}];`) as (values: Record<string, unknown>) => unknown[];
 }
 
 /**
@@ -231,33 +258,40 @@ export function validateCellRows(table: string, columns: readonly string[], rows
   for (const row of rows) {
     if (!accepts(row) && !check.validate()(row)) {
       const { field, problem, value } = describeCellError(row, columns, check.validate());
-      throw new PipelineError(
-        { ...where(row), field: `${spec.name}.${field}` },
-        `row (${named(row)}) of table ${spec.name} fails schemas/tables/${spec.name}.schema.json: ${field} ${problem} (value ${value})`,
-        'Fix the source or its sidecar so the value is valid, or fix the stage that produced it.',
-      );
+      throw rowErrors.invalid(spec, where(row), named(row), field, problem, value);
     }
     for (const i of check.wide) {
       if (row[i] !== null && !Number.isSafeInteger(row[i])) throw new Error(`${spec.name} row ${String(row[key])} column ${columns[i]}: ${String(row[i])} is not an integer`);
     }
     const own = row[key] as string;
-    if (prefix !== null && own !== origin.docId && !own.startsWith(prefix)) {
-      throw new PipelineError(
-        { ...where(row), field: `${spec.name}.key` },
-        `row (${named(row)}) of table ${spec.name} has a key that does not start with its document id "${origin.docId}"`,
-        'Keys are made by the tables stage from the document id: this is a bug, report it with the file named.',
-      );
-    }
-    if (seen.has(own)) {
-      throw new PipelineError(
-        { file: origin.file, field: `${spec.name}.${spec.primaryKey.join('+')}` },
-        `two rows of table ${spec.name} share the key (${named(row)})`,
-        'Keys are made unique by the stage that makes the rows: this is a bug, report it with the file named.',
-      );
-    }
+    if (prefix !== null && own !== origin.docId && !own.startsWith(prefix)) throw rowErrors.foreignKey(spec, where(row), named(row), origin.docId!);
+    // The key column alone is the primary key (cellCheck refuses a schema that says otherwise).
+    if (seen.has(own)) throw rowErrors.duplicate(spec, origin.file, named(row));
     seen.add(own);
   }
   return rows as Cell[][];
+}
+
+/**
+ * Rows made with named values (every row of a table with the same names), checked as
+ * validateCellRows checks cells and returned as cells in the schema's column order. A name the
+ * schema lacks fails here; one it requires and the row lacks is a missing required property.
+ */
+export function validateNamedRows(table: string, rows: readonly Record<string, unknown>[], origin: RowOrigin): Cell[][] {
+  const check = cellCheck(table);
+  const names = check.spec.columns.map((c) => c.name);
+  const first = rows[0];
+  const unknown = first ? Object.keys(first).filter((n) => !names.includes(n)) : [];
+  if (unknown.length) {
+    throw new PipelineError(
+      { file: origin.file, field: `${check.spec.name}.${unknown[0]}` },
+      `the rows of table ${check.spec.name} have the columns ${unknown.join(', ')}, which schemas/tables/${check.spec.name}.schema.json lacks`,
+      'Fix the stage that produced the rows, or the schema.',
+    );
+  }
+  const rawStart = names.indexOf('raw_start');
+  const cells = rows.map(check.cells);
+  return validateCellRows(table, names, cells, rawStart < 0 ? () => 0 : (row) => row[rawStart] as number, origin);
 }
 
 /** The first error as validateRows words it for an object row: a cell's index becomes its column. */

@@ -12,7 +12,7 @@ const FULLWIDTH_ALNUM = /[\uFF10-\uFF19\uFF21-\uFF3A\uFF41-\uFF5A]/gu;
 // (Old typesetting puts spaces around the point: 2 ．5亿千瓦.)
 export const NUMBER_PUNCT = /(?<=[0-9０-９][ \u3000]?)．(?=[ \u3000]?[0-9０-９])|(?<=[0-9０-９])％/gu;
 
-const isDigit = (c: number) => (c >= 0x30 && c <= 0x39) || (c >= 0xff10 && c <= 0xff19);
+const isAsciiOrFullwidthDigit = (c: number) => (c >= 0x30 && c <= 0x39) || (c >= 0xff10 && c <= 0xff19);
 const isGap = (c: number) => c === 0x20 || c === 0x3000;
 
 /**
@@ -24,11 +24,11 @@ export function numberPunctuation(text: string): number[] {
   const at: number[] = [];
   const unit = (i: number) => (i >= 0 ? text.charCodeAt(i) : NaN);
   for (let i = text.indexOf('．'); i >= 0; i = text.indexOf('．', i + 1)) {
-    const digitBefore = isDigit(unit(i - 1)) || (isGap(unit(i - 1)) && isDigit(unit(i - 2)));
-    const digitAfter = isDigit(unit(i + 1)) || (isGap(unit(i + 1)) && isDigit(unit(i + 2)));
+    const digitBefore = isAsciiOrFullwidthDigit(unit(i - 1)) || (isGap(unit(i - 1)) && isAsciiOrFullwidthDigit(unit(i - 2)));
+    const digitAfter = isAsciiOrFullwidthDigit(unit(i + 1)) || (isGap(unit(i + 1)) && isAsciiOrFullwidthDigit(unit(i + 2)));
     if (digitBefore && digitAfter) at.push(i);
   }
-  for (let i = text.indexOf('％'); i >= 0; i = text.indexOf('％', i + 1)) if (isDigit(unit(i - 1))) at.push(i);
+  for (let i = text.indexOf('％'); i >= 0; i = text.indexOf('％', i + 1)) if (isAsciiOrFullwidthDigit(unit(i - 1))) at.push(i);
   return at.sort((a, b) => a - b);
 }
 

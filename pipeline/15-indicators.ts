@@ -76,6 +76,9 @@ class NameTrie {
   }
 
   private slot(node: number, c: number): number {
+    // Knuth's multiplicative hash: 0x9e3779b1 (2654435761) is the prime nearest 2^32 divided by
+    // the golden ratio, so consecutive node numbers (a name's nodes are made one after another)
+    // land far apart in the table rather than in one run that linear probing would crawl.
     return (Math.imul(node, 0x9e3779b1) ^ c) & this.mask;
   }
 
@@ -112,6 +115,9 @@ interface Lexicon {
 // a trie walk that finds nothing. 65,536 bits (8 KB) stay in the fastest cache, and the names'
 // few hundred pairs set about 1% of them.
 const PAIR_SLOTS = 1 << 16;
+// 40503 is 2^16 divided by the golden ratio (Knuth's multiplicative hash for 16 bits): it spreads
+// neighbouring first characters (CJK code points close together) across the slots, and being odd
+// it maps the 65,536 UTF-16 units one to one, so two pairs with the same second unit never share a slot.
 const pairSlot = (a: number, b: number) => (Math.imul(a, 40503) + b) & (PAIR_SLOTS - 1);
 const hasPair = (pairs: Int32Array, slot: number) => (pairs[slot >>> 5]! & (1 << (slot & 31))) !== 0;
 

@@ -4,6 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import type { Doc, StageContext } from '../lib/document.js';
 import { PipelineError } from '../lib/errors.js';
@@ -11,7 +13,7 @@ import { rawRange } from '../lib/offset-map.js';
 import { RawLines } from '../lib/raw-position.js';
 import { tableSpec } from '../lib/table-schema.js';
 import { typedRow } from '../lib/typed-row.js';
-import { cellCheck, validateCellRows, validateRows } from '../lib/validate-rows.js';
+import { cellCheck, cellCheckFor, validateCellRows, validateNamedRows, validateRows } from '../lib/validate-rows.js';
 import { listSources } from '../pipeline/00-sources.js';
 import { processSource, STAGES } from '../pipeline/runner.js';
 import { tables } from '../pipeline/16-tables.js';
@@ -53,6 +55,51 @@ describe('tables stage rows', () => {
     }
   });
 
+  test('every seed row agrees with facts known apart from the stage (a swap of two like columns fails)', () => {
+    let ranges = 0;
+    for (const source of sources) {
+      const bytes = readFileSync(join(RAW, source.file));
+      for (const doc of processSource(source)) {
+        const rows = Object.fromEntries(Object.entries(doc.rows!).map(([table, cells]) => [table, cells.map((c) => asObject(tableSpec(table).columns.map((x) => x.name), c))]));
+        const where = (table: string, row: Record<string, unknown>) => `${doc.file} ${table} ${String(row['key'])}`;
+        const document = rows['documents']![0]!;
+        assert.equal(document['raw_bytes'], bytes.length, where('documents', document));
+        assert.equal(document['file_chars'], [...new TextDecoder(String(document['encoding'])).decode(bytes)].length, where('documents', document));
+        assert.ok((document['raw_start'] as number) < (document['raw_end'] as number), where('documents', document));
+        const paragraphText = new Map(rows['paragraphs']!.map((p) => [p['ordinal'], p['text'] as string]));
+        for (const p of rows['paragraphs']!) {
+          assert.equal(p['char_count'], [...(p['text'] as string)].length, where('paragraphs', p));
+          assert.equal(p['is_heading'], p['heading_level'] !== null, where('paragraphs', p));
+        }
+        for (const table of ['paragraphs', 'mentions', 'indicators']) {
+          for (const row of rows[table]!) {
+            assert.ok((row['raw_start'] as number) < (row['raw_end'] as number) && (row['raw_end'] as number) <= bytes.length, where(table, row));
+            assert.ok(row['source_file'] === doc.file && row['doc_id'] === doc.meta!.id, where(table, row));
+          }
+        }
+        for (const m of rows['mentions']!) {
+          assert.ok(paragraphText.get(m['paragraph'])!.includes(m['text'] as string), where('mentions', m));
+        }
+        for (const table of ['mentions', 'indicators']) {
+          for (const row of rows[table]!) {
+            for (const [low, high] of [['value_low', 'value_high'], ['value_std_low', 'value_std_high']] as const) {
+              if (row[low] === null || row[low] === undefined || row[high] === null) continue;
+              assert.ok((row[low] as number) <= (row[high] as number), `${where(table, row)} ${low} > ${high}`);
+              if ((row[low] as number) < (row[high] as number)) ranges++;
+            }
+          }
+        }
+        for (const w of rows['warnings']!) {
+          if (w['raw_start'] === null) continue;
+          const newlines = bytes.subarray(0, w['raw_start'] as number).filter((b) => b === 0x0a).length;
+          assert.equal(w['line'], newlines + 1, where('warnings', w));
+        }
+        for (const c of rows['corrections']!) assert.ok((c['raw_start'] as number) <= (c['raw_end'] as number), where('corrections', c));
+      }
+    }
+    assert.ok(ranges > 0, 'no seed row has a range, so value_low and value_high are not told apart');
+  });
+
   test('a bad value fails the document with its file, line and field', () => {
     const { doc, ctx } = seedBeforeTables();
     const mentions = doc.data.mentions!;
@@ -81,6 +128,20 @@ describe('tables stage rows', () => {
     assert.match(failure(() => validateCellRows('warnings', columns, [], () => 0, { file: 'x.txt' }))!, /rows of table warnings have the columns .* but schemas\/tables\/warnings\.schema\.json has/u);
   });
 
+  test('a column the schema lacks fails, one it requires and the row lacks is missing; cells come in schema order', () => {
+    const { doc, ctx } = seedBeforeTables();
+    const made = (tables.run(doc, ctx) as Doc).rows!;
+    const columns = tableSpec('documents').columns.map((c) => c.name);
+    const named = asObject(columns, made['documents']![0]!);
+    const origin = { file: doc.file, docId: doc.meta!.id };
+    // Names given in reverse order still become cells in the schema's order.
+    const reversed = Object.fromEntries(Object.entries(named).reverse());
+    assert.deepEqual(validateNamedRows('documents', [reversed], origin), made['documents']);
+    assert.match(failure(() => validateNamedRows('documents', [{ ...named, pages: 3 }], origin))!, /rows of table documents have the columns pages, which schemas\/tables\/documents\.schema\.json lacks/u);
+    const { dateline: _, ...without } = named;
+    assert.match(failure(() => validateNamedRows('documents', [without], origin))!, /\(top level\) is missing required property "dateline"/u);
+  });
+
   test('any bad cell is refused with the message the object row gets', () => {
     const { doc, ctx } = seedBeforeTables();
     const made = (tables.run(doc, ctx) as Doc).rows!;
@@ -103,6 +164,19 @@ describe('tables stage rows', () => {
       }
     }
     assert.ok(refused > 500, `only ${refused} bad cells refused`);
+  });
+
+  test('cell checks refuse a table whose primary key is not the key column alone', () => {
+    const spec = tableSpec('warnings');
+    assert.throws(() => cellCheckFor({ ...spec, primaryKey: ['doc_id', 'seq'] }), /schemas\/tables\/warnings\.schema\.json: rows checked as cells are told apart by their key column alone, not by doc_id \+ seq/u);
+    assert.throws(() => cellCheckFor({ ...spec, primaryKey: ['seq'] }), /key column alone, not by seq/u);
+    assert.equal(cellCheckFor(spec).spec, spec);
+  });
+
+  test('a table spec compiles its schema once, on first use, from the schema it carries', () => {
+    const spec = tableSpec('mentions');
+    assert.equal(spec.validate, spec.validate);
+    assert.equal(spec.validate.schema, spec.schema);
   });
 
   test('the quick cell checks pass every row the tables stage makes, without ajv', () => {
