@@ -27,14 +27,16 @@ function doc(n: number): PublishedDoc {
   return { file: 'f.txt', rawSha256: '0', meta: {} as PublishedDoc['meta'], rows: { paragraphs: rows }, messages: [] };
 }
 
-test('transfers the CSV bytes and the pieces\' own buffers, each once, and the document arrives whole', () => {
-  const packed = packDoc(doc(50));
+test('transfers the CSV bytes and the pieces\' own buffers from 4 KiB, each once, and the document arrives whole', () => {
+  const packed = packDoc(doc(2000));
   const list = transferables([packed]);
   assert.equal(new Set(list).size, list.length);
+  // Pieces big enough to be handed over are among them, not only the CSV.
+  assert.ok(list.length > 1);
   assert.ok(list.includes(packed.tables['paragraphs']!.csv.buffer as ArrayBuffer));
   for (const [piece] of packed.tables['paragraphs']!.columns) {
     for (const view of [piece.values, piece.defs, piece.indexes]) {
-      if (view && view.byteLength > 0) assert.ok(list.includes(view.buffer as ArrayBuffer));
+      if (view && view.byteLength >= 4096) assert.ok(list.includes(view.buffer as ArrayBuffer));
     }
   }
   const expected = structuredClone(packed);
@@ -45,12 +47,12 @@ test('transfers the CSV bytes and the pieces\' own buffers, each once, and the d
   assert.deepEqual(received, expected);
   // What stays behind is detached; the next document packs as before (no shared buffer was taken).
   assert.equal(packed.tables['paragraphs']!.csv.byteLength, 0);
-  assert.deepEqual(packDoc(doc(50)), expected);
+  assert.deepEqual(packDoc(doc(2000)), expected);
 });
 
 test('a view into a larger buffer is not transferred', () => {
   const packed = packDoc(doc(5));
-  const pool = new ArrayBuffer(64);
-  packed.tables['paragraphs']!.csv = new Uint8Array(pool, 8, 16);
+  const pool = new ArrayBuffer(1 << 16);
+  packed.tables['paragraphs']!.csv = new Uint8Array(pool, 8, 1 << 13);
   assert.ok(!transferables([packed]).includes(pool));
 });
