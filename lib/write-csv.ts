@@ -31,6 +31,8 @@ export class AmbiguousCsvValueError extends Error {}
  * too, which every reader takes as the end of a record), or starts or ends with white space (so
  * no reader trims it).
  */
+// One regex is as fast as a test for [",\r\n] plus a look at the first and last unit (measured
+// on the 50 MB corpus): the scan of the whole value is the cost, and the anchors add nothing.
 const NEEDS_QUOTES = /[",\r\n]|^\s|\s$/;
 
 export function csvField(v: string): string {
@@ -51,6 +53,11 @@ const encoder = new TextEncoder();
 
 function csvText(spec: TableSpec, rows: Cell[][], firstRow: number): string {
   const text = spec.columns.map((c) => c.type === 'UTF8');
+  // A column's previous value and its field: ids, file names, sections and classes repeat row
+  // after row, and a repeat (usually the very same string) skips the NA lookup and the scan for
+  // quoting. About a tenth of csvText's time on the 50 MB corpus.
+  const lastValue: Array<string | null> = spec.columns.map(() => null);
+  const lastField: string[] = spec.columns.map(() => '');
   let out = '';
   for (let j = 0; j < rows.length; j++) {
     const row = rows[j]!;
@@ -59,10 +66,18 @@ function csvText(spec: TableSpec, rows: Cell[][], firstRow: number): string {
       if (i > 0) out += ',';
       if (v === null) continue;
       if (typeof v === 'string') {
-        if (text[i] && v.length <= NA_MAX_LENGTH && PANDAS_NA_STRINGS.has(v)) {
-          throw new AmbiguousCsvValueError(`table ${spec.name}, row ${firstRow + j + 1}, column ${spec.columns[i]!.name}: the value "${v}" would read as missing in pandas`);
+        // typedRow admits only ISO dates in a DATE column: nothing there to quote.
+        if (!text[i]) out += v;
+        else if (v === lastValue[i]) out += lastField[i]!;
+        else {
+          if (v.length <= NA_MAX_LENGTH && PANDAS_NA_STRINGS.has(v)) {
+            throw new AmbiguousCsvValueError(`table ${spec.name}, row ${firstRow + j + 1}, column ${spec.columns[i]!.name}: the value "${v}" would read as missing in pandas`);
+          }
+          const field = csvField(v);
+          lastValue[i] = v;
+          lastField[i] = field;
+          out += field;
         }
-        out += csvField(v);
       } else if (typeof v === 'number') {
         // typedRow admits only finite numbers; String gives the shortest round-trip form.
         out += String(v);

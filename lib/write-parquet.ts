@@ -595,9 +595,8 @@ export class ParquetSink {
     this.appendColumns(parquetColumns(this.spec, rows), rows.length);
   }
 
-  /** `rows` rows in the form parquetColumns gives (typed loosely as the packed document carries them); read, not changed. */
-  appendColumns(columns: unknown[][], rows: number): void {
-    const packed = columns as PackedColumns;
+  /** `rows` rows in the form parquetColumns gives; read, not changed. */
+  appendColumns(packed: PackedColumns, rows: number): void {
     for (let done = 0; done < rows; ) {
       const end = Math.min(rows, done + this.rowGroupRows - this.buffered);
       for (let i = 0; i < packed.length; i++) {

@@ -88,6 +88,24 @@ describe('Parquet writer', () => {
     );
   });
 
+  test('row groups far larger than the default (250,000 rows) take whole documents and a document cut across them', async () => {
+    // Values once went into the row group by push(...values), one argument each: a RangeError
+    // past about 100,000. Pieces are pushed one per document now; this keeps it so.
+    const dir = tempDir('pq-large');
+    const big = (from: number, n: number): Cell[][] => Array.from({ length: n }, (_, j) => [
+      `k${from + j}`, 'd', j % 5 === 0 ? null : `文${j % 97}`, j % 2 === 0 ? 'a' : 'b', 's', j, null, j / 4, j % 3 === 0, '2024-01-31', from + j,
+    ]);
+    const docs = [big(0, 180_000), big(180_000, 170_000)];
+    const path = join(dir, 'large.parquet');
+    const sink = new ParquetSink(spec, path, 250_000);
+    for (const doc of docs) sink.appendColumns(parquetColumns(spec, doc), doc.length);
+    sink.close();
+    const got = await db.all(`SELECT count(*)::INTEGER AS n, sum(m)::DOUBLE AS s, count(DISTINCT text)::INTEGER AS t FROM '${path}'`);
+    assert.deepEqual(got[0], { n: 350_000, s: (349_999 * 350_000) / 2, t: 97 });
+    const groups = await db.all(`SELECT row_group_id, max(row_group_num_rows)::INTEGER AS n FROM parquet_metadata('${path}') GROUP BY 1 ORDER BY 1`);
+    assert.deepEqual(groups.map((g) => g['n']), [250_000, 100_000]);
+  });
+
   test('each row group\'s statistics bound its values in UTF-8 byte order, with its null count', async () => {
     const dir = tempDir('pq-stats');
     let n = 0;

@@ -1,0 +1,58 @@
+/**
+ * A packed document crosses threads with its CSV bytes and Parquet pieces' buffers transferred,
+ * never a buffer another piece or module shares.
+ */
+import assert from 'node:assert/strict';
+import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
+import { test } from 'node:test';
+import { packDoc, transferables, type PublishedDoc } from '../lib/cache.js';
+import { tableSpec } from '../lib/table-schema.js';
+import type { Cell } from '../lib/typed-row.js';
+
+function doc(n: number): PublishedDoc {
+  const spec = tableSpec('paragraphs');
+  const rows: Cell[][] = [];
+  for (let j = 0; j < n; j++) {
+    rows.push(spec.columns.map((c, i): Cell => {
+      if (c.nullable && j % 3 === 0) return null;
+      switch (c.type) {
+        case 'UTF8': return `段落${j}-${i}`;
+        case 'BOOLEAN': return j % 2 === 0;
+        case 'DATE': return '2024-01-31';
+        case 'DOUBLE': return j / 3;
+        default: return j;
+      }
+    }));
+  }
+  return { file: 'f.txt', rawSha256: '0', meta: {} as PublishedDoc['meta'], rows: { paragraphs: rows }, messages: [] };
+}
+
+test('transfers the CSV bytes and the pieces\' own buffers from 4 KiB, each once, and the document arrives whole', () => {
+  const packed = packDoc(doc(2000));
+  const list = transferables([packed]);
+  assert.equal(new Set(list).size, list.length);
+  // Pieces big enough to be handed over are among them, not only the CSV.
+  assert.ok(list.length > 1);
+  assert.ok(list.includes(packed.tables['paragraphs']!.csv.buffer as ArrayBuffer));
+  for (const [piece] of packed.tables['paragraphs']!.columns) {
+    for (const view of [piece.values, piece.defs, piece.indexes]) {
+      if (view && view.byteLength >= 4096) assert.ok(list.includes(view.buffer as ArrayBuffer));
+    }
+  }
+  const expected = structuredClone(packed);
+  const { port1, port2 } = new MessageChannel();
+  port1.postMessage(packed, list);
+  const received = receiveMessageOnPort(port2)!.message;
+  port1.close();
+  assert.deepEqual(received, expected);
+  // What stays behind is detached; the next document packs as before (no shared buffer was taken).
+  assert.equal(packed.tables['paragraphs']!.csv.byteLength, 0);
+  assert.deepEqual(packDoc(doc(2000)), expected);
+});
+
+test('a view into a larger buffer is not transferred', () => {
+  const packed = packDoc(doc(5));
+  const pool = new ArrayBuffer(1 << 16);
+  packed.tables['paragraphs']!.csv = new Uint8Array(pool, 8, 1 << 13);
+  assert.ok(!transferables([packed]).includes(pool));
+});
