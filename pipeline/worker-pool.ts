@@ -14,7 +14,7 @@ interface Reply {
   stageTimes?: Record<string, number>;
   reused?: boolean;
   corrupt?: string;
-  error?: { name: string; message: string; location?: ErrorLocation; problem?: string; remedy?: string };
+  error?: { name: string; message: string; code?: string; stack?: string; location?: ErrorLocation; problem?: string; remedy?: string };
 }
 
 /**
@@ -122,7 +122,7 @@ export class WorkerPool {
       if (reply.error) {
         const e = reply.error;
         if (e.name === 'PipelineError' && e.location && e.problem && e.remedy) throw new PipelineError(e.location, e.problem, e.remedy);
-        throw new Error(e.message);
+        throw Object.assign(new Error(e.message), e.code === undefined ? {} : { code: e.code }, e.stack === undefined ? {} : { stack: e.stack });
       }
       for (const [k, v] of Object.entries(reply.stageTimes ?? {})) this.stageTimes[k] = (this.stageTimes[k] ?? 0) + v;
       return { docs: reply.docs!, reused: reply.reused ?? false, ...(reply.corrupt ? { corrupt: reply.corrupt } : {}) };

@@ -30,8 +30,10 @@ parentPort!.on('message', (msg: WorkerTask) => {
     if (packed) parentPort!.postMessage({ ...reply, docs: packed }, transferables(packed));
     else parentPort!.postMessage({ ...reply, docs });
   } catch (err) {
-    const e = err as Error & { location?: unknown; problem?: string; remedy?: string };
-    parentPort!.postMessage({ id: msg.id, error: { name: e.name, message: e.message, location: e.location, problem: e.problem, remedy: e.remedy } });
+    // Only plain data crosses threads: the error's parts, so the main thread can rebuild it whole
+    // (a file system error keeps its code, such as ENOSPC, and the worker's stack).
+    const e = err as Error & { code?: string; location?: unknown; problem?: string; remedy?: string };
+    parentPort!.postMessage({ id: msg.id, error: { name: e.name, message: e.message, code: e.code, stack: e.stack, location: e.location, problem: e.problem, remedy: e.remedy } });
   }
 });
 

@@ -3,7 +3,7 @@
  * diff command, and the build lock.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { parse } from 'csv-parse/sync';
@@ -234,6 +234,24 @@ describe('worker threads', () => {
       // The dead worker was replaced: the next source is processed.
       const docs = await pool.run(small!, readRaw(small!));
       assert.equal(docs.length, 1);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  test('a file system error in a worker thread arrives with its code and the worker\'s stack', async () => {
+    const raw = rawFolder([], { 'gone-2017.txt': readFileSync(join(RAW, B)) });
+    const [gone] = listSources(raw);
+    rmSync(gone!.path);
+    const pool = new WorkerPool(1);
+    try {
+      // The worker reads the raw bytes itself (read: null), so the ENOENT is thrown there.
+      await assert.rejects(pool.runCached(gone!, null, { pack: true }), (e: NodeJS.ErrnoException) => {
+        assert.equal(e.code, 'ENOENT');
+        assert.match(e.message, /gone-2017\.txt/u);
+        assert.match(e.stack ?? '', /00-sources\.js/u);
+        return true;
+      });
     } finally {
       await pool.close();
     }
