@@ -32,6 +32,7 @@ import { writeIndexes } from 'hyparquet-writer/src/indexes.js';
 import { writeMetadata } from 'hyparquet-writer/src/metadata.js';
 import { snappyCompress } from 'hyparquet-writer/src/snappy.js';
 import { FileSink, type Written } from './file-sink.js';
+import { Bytes, deltaBinaryPacked, EMPTY, rleHybrid, snappyExpand, snappyLiteral } from './parquet-encodings.js';
 import type { Column, ColumnType, TableSpec } from './table-schema.js';
 import type { Cell } from './typed-row.js';
 
@@ -176,8 +177,6 @@ function columnPiece(c: Column, cells: unknown[]): ColumnPiece {
   const values = c.type === 'BOOLEAN' || deltaEncoded(c.type) ? plain : snappyElements(plain);
   return { rows, nulls, defs, values, plainBytes: plain.length, dict: null, indexes: null, min: s.min_value, max: s.max_value, nans: Number(s.nan_count ?? 0) };
 }
-
-const EMPTY = new Uint8Array(0);
 
 /** PLAIN bytes of present values (BOOLEAN: a byte each, bit-packed when the page is made). */
 function plainBytes(type: ColumnType, values: unknown[]): Uint8Array {
@@ -338,141 +337,11 @@ function codePoint(s: string, i: number): number {
   return c >= 0xd800 && c <= 0xdfff ? 0xfffd : c;
 }
 
-/** A growable byte buffer for the small things made here: levels, dictionary indexes, varints. */
-export class Bytes {
-  buf = new Uint8Array(256);
-  length = 0;
-
-  ensure(n: number): void {
-    if (this.length + n <= this.buf.length) return;
-    const next = new Uint8Array(Math.max(this.buf.length * 2, this.length + n));
-    next.set(this.buf.subarray(0, this.length));
-    this.buf = next;
-  }
-
-  byte(b: number): void {
-    this.ensure(1);
-    this.buf[this.length++] = b;
-  }
-
-  varint(n: number): void {
-    for (; n >= 0x80; n = Math.floor(n / 128)) this.byte((n % 128) | 0x80);
-    this.byte(n);
-  }
-
-  bytes(): Uint8Array {
-    return this.buf.subarray(0, this.length);
-  }
-}
-
-/**
- * The RLE / bit-packing hybrid of Parquet (levels, dictionary indexes): a run of 8 or more equal
- * values as one repeated value, the rest bit-packed in groups of 8 (the last one padded).
- */
-export function rleHybrid(out: Bytes, values: Uint32Array, n: number, bitWidth: number): void {
-  const valueBytes = (bitWidth + 7) >> 3;
-  for (let i = 0; i < n; ) {
-    const v = values[i]!;
-    let j = i + 1;
-    while (j < n && values[j] === v) j++;
-    if (j - i >= 8) {
-      out.varint((j - i) * 2);
-      for (let b = 0, x = v; b < valueBytes; b++, x = Math.floor(x / 256)) out.byte(x & 0xff);
-      i = j;
-      continue;
-    }
-    // Groups of 8 until one starts a run of 8 equal values, or fewer than 8 are left (padded).
-    const start = i;
-    for (i += 8; i + 8 <= n; i += 8) {
-      const w = values[i]!;
-      let k = i + 1;
-      while (k < i + 8 && values[k] === w) k++;
-      if (k === i + 8) break;
-    }
-    if (i < n && i + 8 > n) i += 8;
-    const groups = (i - start) / 8;
-    out.varint(groups * 2 + 1);
-    out.ensure(groups * bitWidth);
-    const buf = out.buf;
-    let o = out.length;
-    const end = Math.min(i, n);
-    if (bitWidth <= 24) {
-      let acc = 0;
-      let bits = 0;
-      for (let k = start; k < i; k++) {
-        acc |= (k < end ? values[k]! : 0) << bits;
-        bits += bitWidth;
-        for (; bits >= 8; bits -= 8, acc >>>= 8) buf[o++] = acc & 0xff;
-      }
-    } else {
-      let acc = 0;
-      let bits = 0;
-      for (let k = start; k < i; k++) {
-        acc += (k < end ? values[k]! : 0) * 2 ** bits;
-        for (bits += bitWidth; bits >= 8; bits -= 8, acc = Math.floor(acc / 256)) buf[o++] = acc % 256;
-      }
-    }
-    out.length = o;
-  }
-}
-
 /** Snappy stream of joined pieces: the total length as a varint, then each piece's elements. */
 function snappyJoin(pieces: ColumnPiece[], plainLength: number): Uint8Array[] {
   const head = new Bytes();
   head.varint(plainLength);
   return [head.bytes(), ...pieces.map((p) => p.values)];
-}
-
-/** Snappy-decompress a piece's elements (to cut a document at a row group's end). */
-export function snappyExpand(elements: Uint8Array, length: number): Uint8Array {
-  const out = new Uint8Array(length);
-  let o = 0;
-  for (let i = 0; i < elements.length; ) {
-    const tag = elements[i++]!;
-    const kind = tag & 3;
-    if (kind === 0) {
-      let len = tag >> 2;
-      if (len >= 60) {
-        const extra = len - 59;
-        len = 0;
-        for (let b = 0; b < extra; b++) len += elements[i++]! * 2 ** (8 * b);
-      }
-      len++;
-      out.set(elements.subarray(i, i + len), o);
-      i += len;
-      o += len;
-      continue;
-    }
-    let len: number;
-    let offset: number;
-    if (kind === 1) {
-      len = ((tag >> 2) & 7) + 4;
-      offset = ((tag >> 5) << 8) | elements[i++]!;
-    } else if (kind === 2) {
-      len = (tag >> 2) + 1;
-      offset = elements[i]! | (elements[i + 1]! << 8);
-      i += 2;
-    } else {
-      len = (tag >> 2) + 1;
-      offset = elements[i]! + elements[i + 1]! * 256 + elements[i + 2]! * 65536 + elements[i + 3]! * 16777216;
-      i += 4;
-    }
-    for (let k = 0; k < len; k++, o++) out[o] = out[o - offset]!;
-  }
-  if (o !== length) throw new Error(`Snappy piece expands to ${o} bytes, not ${length}`);
-  return out;
-}
-
-/** Bytes as one Snappy literal element: a tag with the length less one (in 1 to 4 more bytes past 59), then the bytes. */
-export function snappyLiteral(bytes: Uint8Array): Uint8Array {
-  if (bytes.length === 0) return EMPTY;
-  const n = bytes.length - 1;
-  const extra = n < 60 ? 0 : n < 1 << 8 ? 1 : n < 1 << 16 ? 2 : n < 1 << 24 ? 3 : 4;
-  const out = new Uint8Array(1 + extra + bytes.length);
-  out[0] = (extra ? 59 + extra : n) << 2;
-  for (let b = 0, x = n; b < extra; b++, x = Math.floor(x / 256)) out[1 + b] = x & 0xff;
-  out.set(bytes, 1 + extra);
-  return out;
 }
 
 /** Rows [from, to) of a piece: a document cut where a row group ends. */
@@ -682,53 +551,20 @@ export class ParquetSink {
       const bytes = data.bytes();
       page(pieces, 0, 'RLE_DICTIONARY', [bytes], bytes.length, false);
     } else if (deltaEncoded(c.type)) {
-      let first = 0;
-      let firstRow = 0;
-      let plainLength = 0;
-      let rowsIn = 0;
-      for (let k = 0; k <= pieces.length; k++) {
-        if (k === pieces.length || (k > first && plainLength + pieces[k]!.plainBytes > PAGE_BYTES)) {
-          const group = pieces.slice(first, k);
-          const ints = new Int32Array(plainLength / 4);
-          let at = 0;
-          for (const p of group) (ints.set(new Int32Array(p.values.buffer, p.values.byteOffset, p.values.length / 4), at), (at += p.values.length / 4));
-          const delta = deltaBinaryPacked(ints);
-          // Values whose differences do not fit in 32 bits stay PLAIN (no column of ours has them).
-          if (delta) page(group, firstRow, 'DELTA_BINARY_PACKED', [delta], delta.length, false);
-          else page(group, firstRow, 'PLAIN', group.map((p) => p.values), plainLength, false);
-          firstRow += rowsIn;
-          first = k;
-          plainLength = 0;
-          rowsIn = 0;
-        }
-        if (k < pieces.length) {
-          plainLength += pieces[k]!.plainBytes;
-          rowsIn += pieces[k]!.rows;
-        }
+      for (const { group, firstRow, plainLength } of pagesOf(pieces)) {
+        const ints = new Int32Array(plainLength / 4);
+        let at = 0;
+        for (const p of group) (ints.set(new Int32Array(p.values.buffer, p.values.byteOffset, p.values.length / 4), at), (at += p.values.length / 4));
+        const delta = deltaBinaryPacked(ints);
+        // Values whose differences do not fit in 32 bits stay PLAIN (no column of ours has them).
+        if (delta) page(group, firstRow, 'DELTA_BINARY_PACKED', [delta], delta.length, false);
+        else page(group, firstRow, 'PLAIN', group.map((p) => p.values), plainLength, false);
       }
     } else if (c.type === 'BOOLEAN') {
       const bits = booleanBits(pieces);
       page(pieces, 0, 'PLAIN', [bits], bits.length, false);
     } else {
-      // Pages of whole pieces, each at most about PAGE_BYTES of values.
-      let first = 0;
-      let firstRow = 0;
-      let plainLength = 0;
-      let rowsIn = 0;
-      for (let k = 0; k <= pieces.length; k++) {
-        if (k === pieces.length || (k > first && plainLength + pieces[k]!.plainBytes > PAGE_BYTES)) {
-          const group = pieces.slice(first, k);
-          page(group, firstRow, 'PLAIN', snappyJoin(group, plainLength), plainLength, true);
-          firstRow += rowsIn;
-          first = k;
-          plainLength = 0;
-          rowsIn = 0;
-        }
-        if (k < pieces.length) {
-          plainLength += pieces[k]!.plainBytes;
-          rowsIn += pieces[k]!.rows;
-        }
-      }
+      for (const { group, firstRow, plainLength } of pagesOf(pieces)) page(group, firstRow, 'PLAIN', snappyJoin(group, plainLength), plainLength, true);
     }
     const dataPages = pageOffsets.length;
     const chunk: ColumnChunk = {
@@ -785,71 +621,25 @@ function deltaEncoded(type: ColumnType): boolean {
   return type === 'INT32' || type === 'DATE';
 }
 
-const DELTA_BLOCK = 128;
-const DELTA_MINIBLOCKS = 4;
-const DELTA_MINIBLOCK = DELTA_BLOCK / DELTA_MINIBLOCKS;
-
-const zigzag = (n: number) => (n >= 0 ? n * 2 : -n * 2 - 1);
-
-/**
- * DELTA_BINARY_PACKED: block size, miniblocks per block, count, first value; then per block of 128
- * differences, the least one, the bit width of each miniblock of 32, and each miniblock's
- * differences less the least one, bit-packed. Null when two neighbours differ by 2^31 or more,
- * which some readers would have to wrap around.
- */
-export function deltaBinaryPacked(values: Int32Array): Uint8Array | null {
-  const out = new Bytes();
-  out.varint(DELTA_BLOCK);
-  out.varint(DELTA_MINIBLOCKS);
-  out.varint(values.length);
-  out.varint(zigzag(values[0] ?? 0));
-  const deltas = new Float64Array(DELTA_BLOCK);
-  const packed = new Uint32Array(DELTA_MINIBLOCK);
-  for (let start = 1; start < values.length; start += DELTA_BLOCK) {
-    const n = Math.min(DELTA_BLOCK, values.length - start);
-    let min = Infinity;
-    for (let k = 0; k < n; k++) {
-      const d = values[start + k]! - values[start + k - 1]!;
-      if (d >= 2 ** 31 || d < -(2 ** 31)) return null;
-      deltas[k] = d;
-      if (d < min) min = d;
+/** A column chunk's pieces cut into pages of whole pieces, each at most about PAGE_BYTES of PLAIN values. */
+function* pagesOf(pieces: ColumnPiece[]): Generator<{ group: ColumnPiece[]; firstRow: number; plainLength: number }> {
+  let first = 0;
+  let firstRow = 0;
+  let plainLength = 0;
+  let rows = 0;
+  for (let k = 0; k <= pieces.length; k++) {
+    if (k === pieces.length || (k > first && plainLength + pieces[k]!.plainBytes > PAGE_BYTES)) {
+      yield { group: pieces.slice(first, k), firstRow, plainLength };
+      firstRow += rows;
+      first = k;
+      plainLength = 0;
+      rows = 0;
     }
-    out.varint(zigzag(min));
-    const widthsAt = out.length;
-    out.ensure(DELTA_MINIBLOCKS);
-    out.length += DELTA_MINIBLOCKS;
-    for (let m = 0; m < DELTA_MINIBLOCKS; m++) {
-      const from = m * DELTA_MINIBLOCK;
-      if (from >= n) {
-        out.buf[widthsAt + m] = 0;
-        continue;
-      }
-      let max = 0;
-      for (let k = 0; k < DELTA_MINIBLOCK; k++) {
-        const v = from + k < n ? deltas[from + k]! - min : 0;
-        packed[k] = v;
-        if (v > max) max = v;
-      }
-      const width = max === 0 ? 0 : 32 - Math.clz32(max);
-      out.buf[widthsAt + m] = width;
-      packBits(out, packed, DELTA_MINIBLOCK, width);
+    if (k < pieces.length) {
+      plainLength += pieces[k]!.plainBytes;
+      rows += pieces[k]!.rows;
     }
   }
-  return out.bytes().slice();
-}
-
-/** `count` values (a multiple of 8) bit-packed at `width` bits each, least significant bit first. */
-function packBits(out: Bytes, values: Uint32Array, count: number, width: number): void {
-  out.ensure((count * width) / 8);
-  const buf = out.buf;
-  let o = out.length;
-  let acc = 0;
-  let bits = 0;
-  for (let k = 0; k < count; k++) {
-    acc += values[k]! * 2 ** bits;
-    for (bits += width; bits >= 8; bits -= 8, acc = Math.floor(acc / 256)) buf[o++] = acc % 256;
-  }
-  out.length = o;
 }
 
 /** Definition levels of a page's rows (1 present, 0 null), RLE/bit-packed with the 4-byte length V2 leaves out. */

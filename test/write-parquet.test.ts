@@ -12,7 +12,8 @@ import fc from 'fast-check';
 import { readParquet } from 'parquet-wasm';
 import type { ColumnType, TableSpec } from '../lib/table-schema.js';
 import type { Cell } from '../lib/typed-row.js';
-import { Bytes, compareCodePoints, parquetColumns, ParquetSink, rleHybrid, usesDictionary } from '../lib/write-parquet.js';
+import { Bytes, rleHybrid } from '../lib/parquet-encodings.js';
+import { compareCodePoints, parquetColumns, ParquetSink, usesDictionary } from '../lib/write-parquet.js';
 import { duckdb, tempDir } from './helpers.js';
 
 const column = (name: string, type: ColumnType, nullable: boolean, values?: string[]) => ({ name, type, nullable, description: '', ...(values ? { enum: values } : {}) });
