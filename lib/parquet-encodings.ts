@@ -1,8 +1,8 @@
 /**
  * The Parquet encodings our column encoder (lib/write-parquet.ts) writes by hand, each a pure
  * function of its input: the RLE/bit-packing hybrid (dictionary indexes, definition levels),
- * DELTA_BINARY_PACKED (integers and dates), and the two Snappy operations the encoder needs on
- * top of hyparquet-writer's compressor (a literal element, and expanding a piece to cut it).
+ * DELTA_BINARY_PACKED (integers and dates), and the two Snappy operations the encoder needs
+ * besides compression (lib/snappy-compress.ts): a literal element, and expanding a piece to cut it.
  */
 
 /** No bytes, one shared instance: safe because only buffers of 4 KiB or more move between threads (lib/cache.ts). */

@@ -30,9 +30,9 @@ import { ByteWriter } from 'hyparquet-writer';
 import { writePageHeader } from 'hyparquet-writer/src/datapage.js';
 import { writeIndexes } from 'hyparquet-writer/src/indexes.js';
 import { writeMetadata } from 'hyparquet-writer/src/metadata.js';
-import { snappyCompress } from 'hyparquet-writer/src/snappy.js';
 import { FileSink, type Written } from './file-sink.js';
 import { Bytes, deltaBinaryPacked, EMPTY, rleHybrid, snappyExpand, snappyLiteral } from './parquet-encodings.js';
+import { snappyCompress, snappyElements } from './snappy-compress.js';
 import type { Column, ColumnType, TableSpec } from './table-schema.js';
 import type { Cell } from './typed-row.js';
 
@@ -207,14 +207,6 @@ export function plainText(values: string[]): Uint8Array {
     at += 4 + n;
   }
   return new Uint8Array(buf.buffer, buf.byteOffset, at).slice();
-}
-
-/** Snappy-compressed bytes without the leading length, so pieces can be joined and given one. */
-function snappyElements(plain: Uint8Array): Uint8Array {
-  const out = snappyCompress(plain);
-  let at = 0;
-  while (out[at]! & 0x80) at++;
-  return out.slice(at + 1);
 }
 
 /** A column chunk's statistics as the writer's metadata takes them. */
