@@ -11,7 +11,7 @@ interface Tables {
   /**
    * Code units of the characters a conversion can change, one flag per BMP unit: ALWAYS where a
    * key of that one character changes it, IN_CONTEXT where only longer keys do (破坏 holds 坏,
-   * which only 土坏 → 土坯 and the like change); plus astral characters.
+   * which only 土坏 → 土坯 and the like change), HIGH_SURROGATE to ask `astral`; plus astral characters.
    */
   bmp: Uint8Array;
   /** For IN_CONTEXT characters, the pairs of adjacent units (pairKey) some changing key holds around them. */
@@ -24,6 +24,7 @@ let tables: Tables | null = null;
 
 const ALWAYS = 1;
 const IN_CONTEXT = 2;
+const HIGH_SURROGATE = 3;
 const pairKey = (a: number, b: number) => a * 0x10000 + b;
 
 /**
@@ -68,6 +69,8 @@ function dictionaryTables(): Tables {
   // description operator makes the converter pass by the characters it describes, whatever
   // they are, so text holding one is converted whole (marked 2).
   inert.fill(0, 0xd800, 0xe000);
+  // A high surrogate starts an astral character, which the set answers for.
+  if (astral.size > 0) bmp.fill(HIGH_SURROGATE, 0xd800, 0xdc00);
   inert.fill(2, 0x2ff0, 0x3000);
   return (tables = { bmp, pairs, astral, inert });
 }
@@ -90,10 +93,12 @@ function mayConvertIn(text: string, start: number, end: number): boolean {
   for (let i = start; i < end; i++) {
     const u = text.charCodeAt(i);
     const flag = bmp[u]!;
+    // Nearly every unit: one lookup and one test.
+    if (flag === 0) continue;
     if (flag === ALWAYS) return true;
     // Units outside [start, end) are inert or absent, so they complete no key's pair.
     if (flag === IN_CONTEXT && ((i > start && pairs.has(pairKey(text.charCodeAt(i - 1), u))) || (i + 1 < end && pairs.has(pairKey(u, text.charCodeAt(i + 1)))))) return true;
-    if (u >= 0xd800 && u <= 0xdbff && astral.size > 0 && astral.has(text.codePointAt(i)!)) return true;
+    if (flag === HIGH_SURROGATE && astral.has(text.codePointAt(i)!)) return true;
   }
   return false;
 }
