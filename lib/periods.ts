@@ -23,17 +23,24 @@ const span = (a: number, b: number): Period => ({ label: `${a}-${b}`, start: a, 
  * government work report, whose 一年来 is the year before its delivery.
  */
 export function periodIn(text: string, docYear: number | null, report = true): Period | null {
-  for (const [re, first] of PLAN_PERIODS) if (re.test(text)) return span(first, first + 4);
+  // Every plan period's name, and every span of five years, holds 五; most texts have none, and
+  // then twelve scans for them are skipped.
+  const five = text.includes('五');
+  if (five) for (const [re, first] of PLAN_PERIODS) if (re.test(text)) return span(first, first + 4);
   if (docYear !== null) {
-    if (/五年来|过去五年|近五年|这五年/u.test(text)) return span(docYear - 5, docYear - 1);
-    if (/今后五年|未来五年/u.test(text)) return span(docYear, docYear + 4);
+    if (five && /五年来|过去五年|近五年|这五年/u.test(text)) return span(docYear - 5, docYear - 1);
+    if (five && /今后五年|未来五年/u.test(text)) return span(docYear, docYear + 4);
     if (/去年|上年|过去一年|刚刚过去的一年/u.test(text)) return yearPeriod(docYear - 1);
     if (/一年来/u.test(text)) return yearPeriod(report ? docYear - 1 : docYear);
     if (/今年|本年|目前|当前|现在|眼下/u.test(text)) return yearPeriod(docYear);
     if (/明年/u.test(text)) return yearPeriod(docYear + 1);
   }
-  const years = [...text.matchAll(/((?:19|20)\d{2})年(?!代|均|以来|前后|底前|前)/gu)];
-  const last = years.at(-1);
+  // The last year named: matches are read in order, none kept but the latest.
+  YEAR.lastIndex = 0;
+  let last: RegExpExecArray | null = null;
+  for (let m = YEAR.exec(text); m !== null; m = YEAR.exec(text)) last = m;
   if (last) return yearPeriod(Number(last[1]));
   return null;
 }
+
+const YEAR = /((?:19|20)\d{2})年(?!代|均|以来|前后|底前|前)/gu;

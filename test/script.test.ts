@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import * as OpenCC from 'opencc-js';
-import { toSimplified } from '../lib/script.js';
+import { mayConvert, toSimplified } from '../lib/script.js';
 import { NATIONAL_CORPUS, readNationalReports } from '../bench/shared.js';
 import { RAW, SEEDS } from './helpers.js';
 
@@ -33,6 +33,17 @@ describe('script: conversion by stretches', () => {
       const text = parts.join('');
       assert.equal(toSimplified(text), reference(text));
     }), { numRuns: 3000 });
+  });
+
+  test('text the shortcut passes by is text the converter leaves as it is, also where a character changes only inside a phrase (坏 in 土坏, 覆 in 反覆)', () => {
+    const piece = fc.constantFrom('坏', '破坏', '土', '土坏', '坏土', '么', '什么', '么麽', '覆', '反覆', '覆盖', '沈', '沈阳', '俱', '与俱', '𠀀', '經', '的', '，', '1');
+    fc.assert(fc.property(fc.array(piece, { maxLength: 20 }), (parts) => {
+      const text = parts.join('');
+      if (!mayConvert(text)) assert.equal(convert(text), text);
+      assert.equal(toSimplified(text), reference(text));
+    }), { numRuns: 3000 });
+    assert.equal(mayConvert('破坏'), false);
+    assert.equal(mayConvert('土坏'), true);
   });
 
   const skip = !existsSync(NATIONAL_CORPUS) && !process.env['CI'] ? 'no ../shared beside this clone' : false;
