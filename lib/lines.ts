@@ -22,6 +22,8 @@ export function forEachLine(text: string, visit: (start: number, end: number) =>
  * the g and u flags (an empty match is stepped past by a whole code point).
  */
 export function matchesOf(re: RegExp, text: string, ...needles: string[]): RegExpExecArray[] {
+  // Without g, exec always matches from the start and this loop would never end.
+  if (!re.global) throw new Error(`matchesOf needs a pattern with the g flag: ${re}`);
   const found: RegExpExecArray[] = [];
   if (!needles.some((n) => text.includes(n))) return found;
   re.lastIndex = 0;

@@ -4,8 +4,9 @@
  * DELTA_BINARY_PACKED (integers and dates), and the two Snappy operations the encoder needs
  * besides compression (lib/snappy-compress.ts): a literal element, and expanding a piece to cut it.
  */
+import { literal, literalSize } from './snappy-compress.js';
 
-/** No bytes, one shared instance: safe because only buffers of 4 KiB or more move between threads (lib/cache.ts). */
+/** No bytes, one shared instance: never moved between threads, as lib/cache.ts transfers only buffers of 4 KiB or more. */
 export const EMPTY = new Uint8Array(0);
 
 /** A growable byte buffer for the small things made here: levels, dictionary indexes, varints. */
@@ -126,15 +127,11 @@ export function snappyExpand(elements: Uint8Array, length: number): Uint8Array {
   return out;
 }
 
-/** Bytes as one Snappy literal element: a tag with the length less one (in 1 to 4 more bytes past 59), then the bytes. */
+/** Bytes as one Snappy literal element (to store a cut document's part as it is, see slicePiece). */
 export function snappyLiteral(bytes: Uint8Array): Uint8Array {
   if (bytes.length === 0) return EMPTY;
-  const n = bytes.length - 1;
-  const extra = n < 60 ? 0 : n < 1 << 8 ? 1 : n < 1 << 16 ? 2 : n < 1 << 24 ? 3 : 4;
-  const out = new Uint8Array(1 + extra + bytes.length);
-  out[0] = (extra ? 59 + extra : n) << 2;
-  for (let b = 0, x = n; b < extra; b++, x = Math.floor(x / 256)) out[1 + b] = x & 0xff;
-  out.set(bytes, 1 + extra);
+  const out = new Uint8Array(literalSize(bytes.length));
+  literal(bytes, 0, bytes.length, out, 0);
   return out;
 }
 

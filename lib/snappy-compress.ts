@@ -20,6 +20,12 @@ const SHORT_LITERAL = 32;
 
 const table = new Int32Array(1 << MAX_TABLE_BITS);
 let scratch = new Uint8Array(1 << 16);
+/**
+ * The largest output buffer kept between calls (a thread's largest text column piece is
+ * usually far smaller); a larger input gets a buffer of its own, so one huge piece does not pin
+ * its size for the rest of the build.
+ */
+const SCRATCH_LIMIT = 1 << 22;
 
 /** The Snappy stream of `input`: its length as a varint, then the elements. */
 export function snappyCompress(input: Uint8Array): Uint8Array {
@@ -35,8 +41,8 @@ function compress(input: Uint8Array, withLength: boolean): Uint8Array {
   const n = input.length;
   // Worst case: every byte a literal, a literal tag of up to 5 bytes per 2^32, and the varint.
   const worst = 32 + n + Math.ceil(n / 6);
-  if (scratch.length < worst) scratch = new Uint8Array(Math.max(worst, scratch.length * 2));
-  const out = scratch;
+  if (scratch.length < worst && worst <= SCRATCH_LIMIT) scratch = new Uint8Array(Math.min(SCRATCH_LIMIT, Math.max(worst, scratch.length * 2)));
+  const out = scratch.length >= worst ? scratch : new Uint8Array(worst);
   let o = 0;
   if (withLength) {
     for (let v = n; ; v = Math.floor(v / 128)) {
@@ -114,8 +120,14 @@ function compressInto(input: Uint8Array, out: Uint8Array, o: number): number {
   return o;
 }
 
+/** Bytes a literal element of `len` bytes takes: its tag, 0 to 4 bytes of length, the bytes. */
+export function literalSize(len: number): number {
+  const value = len - 1;
+  return 1 + (len <= 60 ? 0 : value < 0x100 ? 1 : value < 0x10000 ? 2 : value < 0x1000000 ? 3 : 4) + len;
+}
+
 /** A literal element: the length less one in the tag (past 60, in 1 to 4 bytes after it), then the bytes. */
-function literal(input: Uint8Array, from: number, len: number, out: Uint8Array, o: number): number {
+export function literal(input: Uint8Array, from: number, len: number, out: Uint8Array, o: number): number {
   if (len <= 60) {
     out[o++] = (len - 1) << 2;
   } else {

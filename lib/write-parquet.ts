@@ -12,10 +12,13 @@
  *
  * Why: before, the main thread received every value as a JavaScript string or number (cloned
  * between threads one by one), and hyparquet-writer tried a dictionary, encoded and compressed
- * every page, once for the whole table and again for its year partition. Now no value is touched
- * one by one in the main thread, and a piece is compressed once, in a worker, whatever files it
- * goes to: a year file's row groups differ from the whole table's, but pages end where documents
- * end, so both files take the same compressed bytes.
+ * every page, once for the whole table and again for its year partition. Now text, the bulk of
+ * the bytes, is encoded and compressed once, in a worker, whatever files it goes to: a year
+ * file's row groups differ from the whole table's, but pages end where documents end, so both
+ * files take the same compressed bytes. What the main thread still does value by value, per file,
+ * is cheap: renumbering dictionary indexes into the row group's dictionary and bit-packing them,
+ * delta-encoding integers and dates, bit-packing booleans and definition levels, compressing
+ * dictionary pages; and a document cut at a row group's end is expanded and stored as a literal.
  *
  * Which columns get a dictionary is decided from what they hold (see DICTIONARY_COLUMNS), not by
  * a trial per row group. Pages are DataPage V2, SNAPPY (dictionary indexes, booleans and delta-
@@ -536,7 +539,7 @@ export class ParquetSink {
       // The indexes go uncompressed (V2 allows it page by page): bit-packed, they are small already.
       let max = 0;
       for (let k = 0; k < count; k++) if (indexes[k]! > max) max = indexes[k]!;
-      const bitWidth = Math.ceil(Math.log2(max + 1));
+      const bitWidth = max === 0 ? 0 : 32 - Math.clz32(max);
       const data = new Bytes();
       data.byte(bitWidth);
       rleHybrid(data, indexes, count, bitWidth);

@@ -37,7 +37,14 @@ export const INTERRUPT_BUDGET = 4 * 67584;
 
 let budgetSet = false;
 
-/** Set once, before the first worker starts: the flag is process-wide and read as code warms up. */
+/**
+ * Set once, before the first worker starts: the flag is process-wide and read as code warms up.
+ * 67584 is the default of the V8 in Node 20 and 22; another V8 may have another default, or
+ * ignore the flag, which changes only speed, never output. Node documents setting V8 flags after
+ * start-up as unsupported: at worst the flag is not taken up and builds run at the old speed,
+ * as the release's bytes are the same with and without it. It also applies to the main thread
+ * from here on, so an in-process build (--workers 0) after a pool runs with it too.
+ */
 function raiseInterruptBudget(): void {
   if (budgetSet) return;
   budgetSet = true;

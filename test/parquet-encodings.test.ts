@@ -99,3 +99,13 @@ test('Snappy compression leaves its input untouched and works on a view into a l
   assert.deepEqual(snappyCompress(view), reference(copy));
   assert.deepEqual(view, copy);
 });
+
+test('an input larger than the kept output buffer gets its own, and the next small input is still right', () => {
+  // 5 MB (past the 4 MB kept between calls): half noise, half a repeat of it.
+  const half = noise(7, 2_500_000);
+  const big = new Uint8Array(5_000_000);
+  big.set(half);
+  big.set(half, half.length);
+  const small = noise(11, 1000);
+  for (const x of [big, small, big]) assertCompresses(x);
+});
