@@ -3,6 +3,9 @@
  * the values and however documents fall across row groups, DuckDB and parquet-wasm (Rust arrow)
  * read back exactly the rows written, and each row group's statistics bound its values.
  */
+import { parquetHeader } from 'hyparquet/src/column.js';
+import { readOffsetIndex } from 'hyparquet/src/indexes.js';
+import { parquetMetadata } from 'hyparquet/src/metadata.js';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -49,6 +52,53 @@ const row = fc.tuple(
 /** The rows as a reader should see them: text as UTF-8 has it (a lone surrogate is U+FFFD), the rest as written. */
 const expected = (rows: Cell[][]) => rows.map((r) => r.map((v, i) => (typeof v === 'string' && spec.columns[i]!.type === 'UTF8' ? Buffer.from(v).toString() : v)));
 
+/** A value as arrow JS gives it, in the form `expected` has: INT64 as a number, a DATE (ms since 1970) as an ISO date. */
+function fromArrow(type: string, v: unknown): Cell {
+  if (v === null || v === undefined) return null;
+  if (type === 'INT64') return Number(v as bigint);
+  if (type === 'DATE') return new Date(v as number).toISOString().slice(0, 10);
+  return v as Cell;
+}
+
+/**
+ * Every offset index (written for chunks of more than one page; readers use it to skip pages,
+ * and DuckDB does not read it when it scans) against the pages themselves: each location holds a data page header of that
+ * compressed size, the pages follow one another to the chunk's end, and each first row index is
+ * the rows of the pages before it.
+ */
+function assertOffsetIndexes(file: Buffer): void {
+  const bytes = Uint8Array.from(file).buffer;
+  const view = new DataView(bytes);
+  const meta = parquetMetadata(bytes);
+  let pages = 0;
+  for (const group of meta.row_groups) {
+    for (const chunk of group.columns) {
+      const m = chunk.meta_data!;
+      // A chunk of one page has no index (there is no page to skip to).
+      if (chunk.offset_index_offset === undefined) continue;
+      const index = readOffsetIndex({ view, offset: Number(chunk.offset_index_offset) });
+      const start = Number(m.dictionary_page_offset ?? m.data_page_offset);
+      const end = start + Number(m.total_compressed_size);
+      let at = Number(m.data_page_offset);
+      let rows = 0;
+      for (const loc of index.page_locations) {
+        assert.equal(Number(loc.offset), at, `${m.path_in_schema.join('.')}: a page where the previous one ends`);
+        assert.equal(Number(loc.first_row_index), rows);
+        const reader = { view, offset: at };
+        const header = parquetHeader(reader);
+        assert.equal(header.type, 'DATA_PAGE_V2');
+        assert.equal(reader.offset - at + header.compressed_page_size, loc.compressed_page_size);
+        rows += header.data_page_header_v2!.num_rows;
+        at += loc.compressed_page_size;
+        pages++;
+      }
+      assert.equal(at, end, 'the last page ends the chunk');
+      assert.equal(rows, Number(group.num_rows));
+    }
+  }
+  assert.ok(pages > 0, 'some chunk has more than one page, and an offset index');
+}
+
 /** What DuckDB reads, in the same form (INT64 as numbers, dates as ISO strings). */
 async function duckRows(path: string): Promise<Cell[][]> {
   const rows = await db.all(`SELECT key, doc_id, text, kind, section, n, big::VARCHAR AS big, x, flag, day::VARCHAR AS day, m FROM '${path}'`);
@@ -80,10 +130,12 @@ describe('Parquet writer', () => {
         }
         const arrow = tableFromIPC(readParquet(readFileSync(path)).intoIPCStream());
         assert.equal(arrow.numRows, rows.length);
-        for (const name of ['key', 'doc_id', 'text', 'section', 'kind']) {
-          const i = spec.columns.findIndex((c) => c.name === name);
-          assert.deepEqual([...arrow.getChild(name)!.toArray()].map((v) => v ?? null), want.map((r) => r[i]), name);
-        }
+        // Every column, so arrow-rs reads the delta-encoded, boolean and dictionary pages too.
+        spec.columns.forEach((c, i) => {
+          const vector = arrow.getChild(c.name)!;
+          const got = Array.from({ length: rows.length }, (_, k) => fromArrow(c.type, vector.get(k)));
+          assert.deepEqual(got, want.map((r) => r[i]), c.name);
+        });
       }),
       { numRuns: 150 },
     );
@@ -105,6 +157,7 @@ describe('Parquet writer', () => {
     assert.deepEqual(got[0], { n: 350_000, s: (349_999 * 350_000) / 2, t: 97 });
     const groups = await db.all(`SELECT row_group_id, max(row_group_num_rows)::INTEGER AS n FROM parquet_metadata('${path}') GROUP BY 1 ORDER BY 1`);
     assert.deepEqual(groups.map((g) => g['n']), [250_000, 100_000]);
+    assertOffsetIndexes(readFileSync(path));
   });
 
   test('each row group\'s statistics bound its values in UTF-8 byte order, with its null count', async () => {
