@@ -352,10 +352,19 @@ function slicePiece(c: Column, p: ColumnPiece, from: number, to: number): Column
   const defs = p.defs ? p.defs.slice(from, to) : null;
   const nulls = to - from - (vTo - vFrom);
   if (p.dict) {
+    // Only the values the slice uses, renumbered in first-use order (as columnPiece numbers them):
+    // the whole dictionary would put the other part's values into this row group's dictionary too.
+    const dict = p.dict;
+    const renumber = new Map<number, number>();
+    const used: string[] = [];
     const indexes = p.indexes!.slice(vFrom, vTo);
-    const used = [...new Set(indexes)].map((k) => p.dict![k]!);
+    for (let j = 0; j < indexes.length; j++) {
+      let k = renumber.get(indexes[j]!);
+      if (k === undefined) renumber.set(indexes[j]!, (k = used.push(dict[indexes[j]!]!) - 1));
+      indexes[j] = k;
+    }
     const s = textBounds(used);
-    return { ...p, rows: to - from, nulls, defs, indexes, min: s.min, max: s.max };
+    return { ...p, rows: to - from, nulls, defs, dict: used, indexes, min: s.min, max: s.max };
   }
   const raw = c.type === 'BOOLEAN' || deltaEncoded(c.type);
   const plain = raw ? p.values : snappyExpand(p.values, p.plainBytes);
@@ -566,7 +575,7 @@ export class ParquetSink {
       file_offset: BigInt(chunkStart),
       meta_data: {
         type: element.type!,
-        encodings: dictionaryOffset !== undefined ? ['PLAIN', 'RLE_DICTIONARY'] : [...pageEncodings.keys()],
+        encodings: chunkEncodings(c, dictionaryOffset !== undefined, pageEncodings.keys()),
         path_in_schema: [c.name],
         codec: 'SNAPPY',
         num_values: BigInt(rows),
@@ -654,6 +663,18 @@ function definitionLevels(pieces: ColumnPiece[], rows: number): Uint8Array {
   }
   rleHybrid(out, levels, rows, 1);
   return out.bytes();
+}
+
+/**
+ * The chunk's encodings as parquet-mr and arrow-rs list them: the dictionary page's PLAIN, the data
+ * pages' encodings, and RLE when the column has definition levels (RLE/bit-packed). Sorted, so the
+ * list does not depend on which page came first.
+ */
+function chunkEncodings(c: Column, dictionary: boolean, pages: Iterable<string>): ColumnMetaData['encodings'] {
+  const all = new Set<string>(pages);
+  if (dictionary) all.add('PLAIN');
+  if (c.nullable) all.add('RLE');
+  return [...all].sort() as ColumnMetaData['encodings'];
 }
 
 /** The row group's dictionary (values in first-seen order) and every present value's index in it. */

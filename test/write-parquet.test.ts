@@ -6,6 +6,7 @@
 import { parquetHeader } from 'hyparquet/src/column.js';
 import { readOffsetIndex } from 'hyparquet/src/indexes.js';
 import { parquetMetadata } from 'hyparquet/src/metadata.js';
+import { snappyUncompress } from 'hyparquet';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -160,6 +161,55 @@ describe('Parquet writer', () => {
     assertOffsetIndexes(readFileSync(path));
   });
 
+  test('a document cut at a row group\'s end gives each row group a dictionary of only the values it uses', async () => {
+    const dir = tempDir('pq-cut-dict');
+    // 20 distinct values in one document, in an order unlike their sorted one, so first use and
+    // sorting differ; 10 rows per row group cut the document in two.
+    const rows: Cell[][] = Array.from({ length: 20 }, (_, j) => [
+      `k${j}`, 'd', null, j % 2 === 0 ? 'a' : 'b', `节${(j * 7) % 20}`, j, null, j / 4, j % 3 === 0, '2024-01-31', j,
+    ]);
+    const path = join(dir, 'cut.parquet');
+    const sink = new ParquetSink(spec, path, 10);
+    sink.appendColumns(parquetColumns(spec, rows), rows.length);
+    sink.close();
+    assert.deepEqual(await duckRows(path), expected(rows));
+    const file = readFileSync(path);
+    const meta = parquetMetadata(Uint8Array.from(file).buffer);
+    assert.equal(meta.row_groups.length, 2);
+    meta.row_groups.forEach((group, g) => {
+      const chunk = group.columns.find((c) => c.meta_data!.path_in_schema[0] === 'section')!.meta_data!;
+      const used = rows.slice(g * 10, g * 10 + 10).map((r) => r[4]);
+      assert.deepEqual(dictionaryPage(file, Number(chunk.dictionary_page_offset)), used, `row group ${g}: the values it uses, in first-use order`);
+      assert.deepEqual([chunk.statistics!.min_value, chunk.statistics!.max_value], [[...used].sort()[0], [...used].sort().at(-1)]);
+    });
+    const back = await db.all(`SELECT section FROM '${path}'`);
+    assert.deepEqual(back.map((r) => r['section']), rows.map((r) => r[4]));
+  });
+
+  test('a chunk lists RLE among its encodings when the column has definition levels, and encoding stats only for pages', () => {
+    const dir = tempDir('pq-encodings');
+    const rows: Cell[][] = Array.from({ length: 30 }, (_, j) => [
+      `k${j}`, 'd', j % 4 ? `t${j}` : null, 'a', j % 5 ? 's' : null, j, null, j / 4, j % 3 === 0, '2024-01-31', j,
+    ]);
+    const path = join(dir, 'enc.parquet');
+    const sink = new ParquetSink(spec, path, 10);
+    sink.appendColumns(parquetColumns(spec, rows), rows.length);
+    sink.close();
+    const meta = parquetMetadata(Uint8Array.from(readFileSync(path)).buffer);
+    for (const group of meta.row_groups) {
+      for (const chunk of group.columns) {
+        const m = chunk.meta_data!;
+        const c = spec.columns.find((c) => c.name === m.path_in_schema[0])!;
+        assert.equal(m.encodings.includes('RLE'), c.nullable, `${c.name}: RLE listed for definition levels`);
+        assert.deepEqual(m.encodings, [...m.encodings].sort(), `${c.name}: a stable order`);
+        // Every page's encoding is listed, and the list holds nothing else but RLE for the levels.
+        const pageEncodings = new Set(m.encoding_stats!.map((e) => e.encoding));
+        assert.ok(!pageEncodings.has('RLE'), `${c.name}: RLE is no page's encoding`);
+        assert.deepEqual(m.encodings.filter((e) => e !== 'RLE'), [...pageEncodings].sort(), c.name);
+      }
+    }
+  });
+
   test('each row group\'s statistics bound its values in UTF-8 byte order, with its null count', async () => {
     const dir = tempDir('pq-stats');
     let n = 0;
@@ -235,6 +285,21 @@ describe('Parquet writer', () => {
     );
   });
 });
+
+/** The values of the dictionary page at `offset`: Snappy-compressed PLAIN text. */
+function dictionaryPage(file: Buffer, offset: number): string[] {
+  const bytes = Uint8Array.from(file);
+  const reader = { view: new DataView(bytes.buffer), offset };
+  const header = parquetHeader(reader);
+  assert.equal(header.type, 'DICTIONARY_PAGE');
+  const plain = new Uint8Array(header.uncompressed_page_size);
+  snappyUncompress(bytes.subarray(reader.offset, reader.offset + header.compressed_page_size), plain);
+  const view = new DataView(plain.buffer);
+  const values: string[] = [];
+  for (let at = 0; at < plain.length; at += 4 + view.getUint32(at, true)) values.push(Buffer.from(plain.subarray(at + 4, at + 4 + view.getUint32(at, true))).toString());
+  assert.equal(values.length, header.dictionary_page_header!.num_values);
+  return values;
+}
 
 /** The reference reading of the hybrid encoding, straight from the format's description. */
 function decodeHybrid(bytes: Uint8Array, bitWidth: number, count: number): number[] {
