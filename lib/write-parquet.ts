@@ -18,7 +18,8 @@
  * files take the same compressed bytes. What the main thread still does value by value, per file,
  * is cheap: renumbering dictionary indexes into the row group's dictionary and bit-packing them,
  * delta-encoding integers and dates, bit-packing booleans and definition levels, compressing
- * dictionary pages; and a document cut at a row group's end is expanded and stored as a literal.
+ * dictionary pages; and a document cut at a row group's end is expanded and stored as a literal
+ * (a dictionary column's part keeps only the values its rows use).
  *
  * Which columns get a dictionary is decided from what they hold (see DICTIONARY_COLUMNS), not by
  * a trial per row group. Pages are DataPage V2, SNAPPY (dictionary indexes, booleans and delta-
