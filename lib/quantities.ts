@@ -77,6 +77,14 @@ function rangeAhead(text: string, at: number): boolean {
   return /^(?:%|万亿|亿|万)?\s*[-—–~～至到]\s*[0-9]/u.test(rest);
 }
 
+const CHINESE_DIGIT = new Uint8Array(65536);
+for (const ch of '零〇一二两三四五六七八九十百千') CHINESE_DIGIT[ch.charCodeAt(0)] = 1;
+const CHINESE_DECIMAL = new Uint8Array(65536);
+for (const ch of '零〇一二三四五六七八九') CHINESE_DECIMAL[ch.charCodeAt(0)] = 1;
+const DIAN = '点'.charCodeAt(0);
+const DUO = '多'.charCodeAt(0);
+const YU = '余'.charCodeAt(0);
+
 export class QuantityScanner {
   private readonly single: RegExp;
   private readonly range: RegExp;
@@ -87,9 +95,18 @@ export class QuantityScanner {
   private readonly atDigit: RegExp[];
   private readonly atPercentWord: RegExp[];
   private readonly atLeadWord: RegExp[];
+  // First UTF-16 units of the units and scale words: what may follow a Chinese numeral that reads.
+  private readonly unitOrScaleStart = new Uint8Array(65536);
+  private readonly numeralPrecheck: boolean;
 
-  /** `units`: every unit word the scanner knows, without scale words (元, 人, 吨, 个, %...). */
-  constructor(units: string[]) {
+  /**
+   * `units`: every unit word the scanner knows, without scale words (元, 人, 吨, 个, %...).
+   * `numeralPrecheck: false` runs the expressions at every Chinese numeral (the reference in tests).
+   */
+  constructor(units: string[], options: { numeralPrecheck?: boolean } = {}) {
+    this.numeralPrecheck = options.numeralPrecheck ?? true;
+    // 千 and 百 too: after a decimal (二点五千万) a scale word may begin with them.
+    for (const w of [...units, '万', '亿', '千', '百']) if (w.length > 0) this.unitOrScaleStart[w.charCodeAt(0)] = 1;
     const alternatives = [...new Set(units)].sort((a, b) => b.length - a.length).map(escape).join('|');
     const pre = `(?<pre>${Object.keys(PRE_QUALIFIER).sort((a, b) => b.length - a.length).join('|')})?`;
     const post = `(?<post>${Object.keys(POST_QUALIFIER).join('|')})?`;
@@ -142,11 +159,13 @@ export class QuantityScanner {
     // A range needs a separator after its first number; most numbers have none. At a Chinese
     // numeral (一 starts many words) only 百分之 and a numeral can start: the qualifier words
     // before a percent and the verbs of wordAmount begin with other characters.
-    const candidates = digit
-      ? rangeAhead(text, at) ? this.atDigitWithRange : this.atDigit
-      : kind === NUMERAL
-        ? text.startsWith('百分之', at) ? this.atPercentWord : this.atDigit
-        : this.atLeadWord;
+    let candidates: RegExp[];
+    if (digit) candidates = rangeAhead(text, at) ? this.atDigitWithRange : this.atDigit;
+    else if (kind === NUMERAL) {
+      if (text.startsWith('百分之', at)) candidates = this.atPercentWord;
+      else if (this.numeralPrecheck && !this.unitOrScaleAfterNumeral(text, at)) return null;
+      else candidates = this.atDigit;
+    } else candidates = this.atLeadWord;
     for (const re of candidates) {
       re.lastIndex = at;
       const r = re.exec(text);
@@ -187,6 +206,24 @@ export class QuantityScanner {
       return { start: at, end, text: r[0], value, valueLow: null, valueHigh: null, unit, qualifier, numeral: chinese ? 'chinese' : 'arabic', problem: null };
     }
     return null;
+  }
+
+  /**
+   * Most Chinese numerals start words (一是, 三去一降一补), and `single` reads one only with a unit or
+   * a scale word after it: after the numeral run (greedy, so 千 and 百 are in it), a decimal 点五
+   * and 多/余, the next character must start a unit or a scale word, else the expression cannot read
+   * anything, and the expression need not run.
+   */
+  private unitOrScaleAfterNumeral(text: string, at: number): boolean {
+    const n = text.length;
+    let i = at;
+    while (i < n && CHINESE_DIGIT[text.charCodeAt(i)]) i++;
+    if (i + 1 < n && text.charCodeAt(i) === DIAN && CHINESE_DECIMAL[text.charCodeAt(i + 1)]) {
+      i += 2;
+      while (i < n && CHINESE_DECIMAL[text.charCodeAt(i)]) i++;
+    }
+    if (i < n && (text.charCodeAt(i) === DUO || text.charCodeAt(i) === YU)) i++;
+    return i < n && this.unitOrScaleStart[text.charCodeAt(i)] === 1;
   }
 
   private unreadable(text: string, start: number, end: number, problem: string): Quantity {

@@ -17,9 +17,14 @@ export const CLASSIFIERS = ['个', '家', '户', '所', '项', '座', '套', '�
 const TIME_UNITS = ['年', '月', '日', '天', '周', '小时', '分钟'];
 
 let scanner: QuantityScanner | null = null;
+/** Every unit word the scanner reads after a number. */
+export function scannerUnits(): string[] {
+  return [...Object.keys(catalog().units), ...CLASSIFIERS, ...TIME_UNITS];
+}
+
 /** The scanner the stage uses (exported so the peer benchmark measures the same one). */
 export function getScanner(): QuantityScanner {
-  scanner ??= new QuantityScanner([...Object.keys(catalog().units), ...CLASSIFIERS, ...TIME_UNITS]);
+  scanner ??= new QuantityScanner(scannerUnits());
   return scanner;
 }
 
