@@ -125,54 +125,20 @@ export function rawStartAt(map: OffsetMap, i: number, otherwise: number): number
   return i >= 0 && i < mapLength(map) ? unitRaw(map, i, false) : otherwise;
 }
 
-// The smallest rawStart and largest rawEnd seen by `widen`, kept here rather than returned so
-// that walking a stack of edited maps allocates nothing.
-let low = Infinity;
-let high = -Infinity;
-
-function widen(map: OffsetMap, start: number, end: number): void {
-  const flat = arraysOf(map);
-  if (flat) {
-    const { rawStart, rawEnd } = flat;
-    for (let i = start; i < end; i++) {
-      const s = rawStart[i]!;
-      const e = rawEnd[i]!;
-      if (s < low) low = s;
-      if (e > high) high = e;
-    }
-    return;
-  }
-  const m = map as EditedMap;
-  const count = m.at.length;
-  let k = m.editBefore(start);
-  for (let pos = start; pos < end; ) {
-    if (k >= 0 && pos < m.at[k]! + m.size[k]!) {
-      if (m.rs[k]! < low) low = m.rs[k]!;
-      if (m.re[k]! > high) high = m.re[k]!;
-      pos = m.at[k]! + m.size[k]!;
-    } else {
-      const stop = Math.min(end, k + 1 < count ? m.at[k + 1]! : m.length);
-      const shift = m.shiftAfter(k);
-      widen(m.parent, pos - shift, stop - shift);
-      pos = stop;
-    }
-    while (k + 1 < count && m.at[k + 1]! <= pos) k++;
-  }
+/**
+ * What a walk over units [start, end) of a map meets, in order: stretches of a flat map's
+ * entries, and the units of edits (all of an edit's units share one raw range).
+ */
+interface UnitVisitor {
+  flat(rawStart: Int32Array, rawEnd: Int32Array, start: number, end: number): void;
+  edit(rs: number, re: number, units: number): void;
 }
 
-/** Write the entries of units [start, end) into the two arrays from index `to` on. */
-function copyInto(map: OffsetMap, start: number, end: number, rawStart: Int32Array, rawEnd: Int32Array, to: number): void {
+/** Walk units [start, end) down a stack of edited maps, to edits and to the flat map beneath. */
+function walk(map: OffsetMap, start: number, end: number, visit: UnitVisitor): void {
   const flat = arraysOf(map);
   if (flat) {
-    if (end - start < 16) {
-      for (let i = start; i < end; i++, to++) {
-        rawStart[to] = flat.rawStart[i]!;
-        rawEnd[to] = flat.rawEnd[i]!;
-      }
-    } else {
-      rawStart.set(flat.rawStart.subarray(start, end), to);
-      rawEnd.set(flat.rawEnd.subarray(start, end), to);
-    }
+    visit.flat(flat.rawStart, flat.rawEnd, start, end);
     return;
   }
   const m = map as EditedMap;
@@ -181,19 +147,61 @@ function copyInto(map: OffsetMap, start: number, end: number, rawStart: Int32Arr
   for (let pos = start; pos < end; ) {
     if (k >= 0 && pos < m.at[k]! + m.size[k]!) {
       const stop = Math.min(end, m.at[k]! + m.size[k]!);
-      rawStart.fill(m.rs[k]!, to, to + stop - pos);
-      rawEnd.fill(m.re[k]!, to, to + stop - pos);
-      to += stop - pos;
+      visit.edit(m.rs[k]!, m.re[k]!, stop - pos);
       pos = stop;
     } else {
       const stop = Math.min(end, k + 1 < count ? m.at[k + 1]! : m.length);
       const shift = m.shiftAfter(k);
-      copyInto(m.parent, pos - shift, stop - shift, rawStart, rawEnd, to);
-      to += stop - pos;
+      walk(m.parent, pos - shift, stop - shift, visit);
       pos = stop;
     }
     while (k + 1 < count && m.at[k + 1]! <= pos) k++;
   }
+}
+
+/** The smallest rawStart and largest rawEnd of the units walked: one object, so a walk allocates nothing. */
+const widest = {
+  low: Infinity,
+  high: -Infinity,
+  flat(rawStart: Int32Array, rawEnd: Int32Array, start: number, end: number): void {
+    for (let i = start; i < end; i++) {
+      if (rawStart[i]! < this.low) this.low = rawStart[i]!;
+      if (rawEnd[i]! > this.high) this.high = rawEnd[i]!;
+    }
+  },
+  edit(rs: number, re: number): void {
+    if (rs < this.low) this.low = rs;
+    if (re > this.high) this.high = re;
+  },
+};
+
+/** Writes the entries of the units walked into two arrays, from index `to` on. */
+class EntryCopier implements UnitVisitor {
+  constructor(private readonly rawStart: Int32Array, private readonly rawEnd: Int32Array, public to: number) {}
+
+  flat(rawStart: Int32Array, rawEnd: Int32Array, start: number, end: number): void {
+    if (end - start < 16) {
+      for (let i = start; i < end; i++, this.to++) {
+        this.rawStart[this.to] = rawStart[i]!;
+        this.rawEnd[this.to] = rawEnd[i]!;
+      }
+    } else {
+      this.rawStart.set(rawStart.subarray(start, end), this.to);
+      this.rawEnd.set(rawEnd.subarray(start, end), this.to);
+      this.to += end - start;
+    }
+  }
+
+  edit(rs: number, re: number, units: number): void {
+    this.rawStart.fill(rs, this.to, this.to + units);
+    this.rawEnd.fill(re, this.to, this.to + units);
+    this.to += units;
+  }
+}
+
+/** Write the entries of units [start, end) into the two arrays from index `to` on. */
+function copyInto(map: OffsetMap, start: number, end: number, rawStart: Int32Array, rawEnd: Int32Array, to: number): void {
+  walk(map, start, end, new EntryCopier(rawStart, rawEnd, to));
 }
 
 /** Raw byte range covered by text units [start, end); a zero-width range maps to a point. */
@@ -202,10 +210,10 @@ export function rawRange(map: OffsetMap, start: number, end: number, rawLength: 
   if (end > start) {
     if (map.ordered) return [unitRaw(map, start, false), unitRaw(map, end - 1, true)];
     // Text may have been reordered (documents assembled from parts), so take min/max.
-    low = Infinity;
-    high = -Infinity;
-    widen(map, start, end);
-    return [low, high];
+    widest.low = Infinity;
+    widest.high = -Infinity;
+    walk(map, start, end, widest);
+    return [widest.low, widest.high];
   }
   const at = start < n ? unitRaw(map, start, false) : n > 0 ? unitRaw(map, n - 1, true) : rawLength;
   return [at, at];

@@ -227,11 +227,11 @@ const SURROGATE = /[\uD800-\uDFFF]/;
 /**
  * A column's statistics exactly as hyparquet-writer computes them (text ordered by UTF-8 bytes,
  * NaN left out of the bounds and counted in DOUBLE columns, a zero bound as -0 below and +0
- * above), but with a loop per type instead of its checks for every kind of value on each one,
- * which cost a tenth of publishing.
+ * above), but with one loop for text and one for numbers, bigints and booleans instead of its
+ * checks for every kind of value on each one, which cost a tenth of publishing.
  */
 export function columnStatistics(values: unknown[], type: ColumnType): Statistics {
-  const s = type === 'UTF8' ? textBounds(values as Array<string | null>) : type === 'INT64' ? bigintBounds(values as Array<bigint | null>) : type === 'BOOLEAN' ? booleanBounds(values as Array<boolean | null>) : numberBounds(values as Array<number | null>);
+  const s = type === 'UTF8' ? textBounds(values as Array<string | null>) : orderedBounds(values as Array<number | bigint | boolean | null>);
   if (s.min === 0) s.min = -0;
   if (s.max === 0) s.max = 0;
   return { min_value: s.min, max_value: s.max, null_count: BigInt(s.nulls), ...(type === 'DOUBLE' ? { nan_count: BigInt(s.nans) } : {}) };
@@ -275,46 +275,23 @@ function textBounds(values: Array<string | null>): Bounds<string> {
   return { min, max, nulls, nans: 0 };
 }
 
-function numberBounds(values: Array<number | null>): Bounds<number> {
-  let min: number | undefined;
-  let max: number | undefined;
+/**
+ * Bounds of numbers, INT64 bigints and booleans: all order with < (false before true); only
+ * numbers can be NaN, which is left out of the bounds and counted.
+ */
+function orderedBounds<T extends number | bigint | boolean>(values: Array<T | null>): Bounds<T> {
+  let min: T | undefined;
+  let max: T | undefined;
   let nulls = 0;
   let nans = 0;
   for (const v of values) {
     if (v === null) nulls++;
-    else if (Number.isNaN(v)) nans++;
+    else if (typeof v === 'number' && Number.isNaN(v)) nans++;
     else if (min === undefined || max === undefined) min = max = v;
     else if (v < min) min = v;
     else if (v > max) max = v;
   }
   return { min, max, nulls, nans };
-}
-
-function bigintBounds(values: Array<bigint | null>): Bounds<bigint> {
-  let min: bigint | undefined;
-  let max: bigint | undefined;
-  let nulls = 0;
-  for (const v of values) {
-    if (v === null) nulls++;
-    else if (min === undefined || max === undefined) min = max = v;
-    else if (v < min) min = v;
-    else if (v > max) max = v;
-  }
-  return { min, max, nulls, nans: 0 };
-}
-
-function booleanBounds(values: Array<boolean | null>): Bounds<boolean> {
-  let min: boolean | undefined;
-  let max: boolean | undefined;
-  let nulls = 0;
-  for (const v of values) {
-    if (v === null) nulls++;
-    else {
-      if (min === undefined || (min && !v)) min = v;
-      if (max === undefined || (!max && v)) max = v;
-    }
-  }
-  return { min, max, nulls, nans: 0 };
 }
 
 /** Order of strings by code point, a lone surrogate counting as U+FFFD (as TextEncoder writes it). */
