@@ -129,12 +129,16 @@ function convertStretches(text: string, convert: (s: string) => string): string 
 }
 
 export function toSimplified(text: string): string {
+  // Nothing to do for text with no CJK outside the simplified set: the common case stays cheap.
   if (!mayConvert(text)) return text;
   const convert = (cached ??= OpenCC.Converter({ from: 't', to: 'cn' }));
-  // Nothing to do for text with no CJK outside the simplified set: the common case stays cheap.
   const whole = convertStretches(text, convert);
-  if (whole.length === text.length) return whole;
   // A phrase conversion changed a length: fall back to one character at a time.
+  return whole.length === text.length ? whole : byCharacter(text, convert);
+}
+
+/** Each character converted alone, kept as written where its conversion would change the length. */
+export function byCharacter(text: string, convert: (s: string) => string): string {
   let out = '';
   for (const ch of text) {
     const c = convert(ch);
