@@ -29,6 +29,7 @@ function typed(t: ColumnType, v: unknown, where: () => string): Cell {
   }
 }
 
+/** Named values as cells, type by type: what tests build rows with, and the reference for stage 16's cells. */
 export function typedRow(spec: TableSpec, values: Record<string, unknown>): Cell[] {
   const cols = spec.columns;
   const out: Cell[] = new Array(cols.length);

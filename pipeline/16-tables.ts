@@ -110,15 +110,12 @@ export const tables: Stage = {
   },
 };
 
-/** Rows that belong to the release rather than to a document: the catalog. */
-export function releaseRows(): Record<string, TableRow[]> {
+/** Rows that belong to the release rather than to a document: the catalog, as named values. */
+export function releaseRows(): Record<string, Array<Record<string, unknown>>> {
   return {
     catalog: catalog().indicators.map((i) => ({
-      rawStart: 0,
-      values: {
-        key: i.id, indicator_id: i.id, name_zh: i.name_zh, aliases: i.aliases.length ? i.aliases.join('|') : null, name_en: i.name_en, measure: i.measure,
-        unit_std: i.unit_std, plausible_min: i.plausible.min, plausible_max: i.plausible.max, description: i.description,
-      },
+      key: i.id, indicator_id: i.id, name_zh: i.name_zh, aliases: i.aliases.length ? i.aliases.join('|') : null, name_en: i.name_en, measure: i.measure,
+      unit_std: i.unit_std, plausible_min: i.plausible.min, plausible_max: i.plausible.max, description: i.description,
     })),
   };
 }

@@ -19,15 +19,14 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packDoc, type PackedDoc, type PackedTable, type PublishedDoc } from '../lib/cache.js';
-import type { TableRow } from '../lib/document.js';
 import { descriptor, type DescriptorInput } from '../lib/datapackage.js';
 import { PipelineError } from '../lib/errors.js';
 import { sha256Hex as sha256 } from '../lib/hash.js';
 import { projectRoot } from '../lib/paths.js';
 import { changeLister, changelog, diffReleases } from '../lib/release-diff.js';
 import { CHANGES_TABLE, dataTableSpecs, tableSpec, type TableSpec } from '../lib/table-schema.js';
-import { typedRow, type Cell } from '../lib/typed-row.js';
-import { validateRows } from '../lib/validate-rows.js';
+import type { Cell } from '../lib/typed-row.js';
+import { validateNamedRows } from '../lib/validate-rows.js';
 import type { Written } from '../lib/file-sink.js';
 import { csvBytes, CsvSink } from '../lib/write-csv.js';
 import { ParquetSink, parquetColumns, ROW_GROUP_ROWS } from '../lib/write-parquet.js';
@@ -203,8 +202,7 @@ export class ReleaseWriter {
     const step = options.onStep ?? (() => undefined);
     try {
       for (const [table, rows] of Object.entries(releaseRows())) {
-        validateRows(table, rows, { file: 'schemas/catalog/indicators.json' });
-        this.tables.get(table)!.appendRows(rows.map((r) => typedRow(this.tables.get(table)!.spec, r.values)), null);
+        this.tables.get(table)!.appendRows(validateNamedRows(table, rows, { file: 'schemas/catalog/indicators.json' }), null);
       }
       step('validated');
       const written: TableWritten[] = [];
@@ -257,11 +255,10 @@ export class ReleaseWriter {
       const changeFiles = new TableFiles(changeSpec, staging);
       this.tables.set(CHANGES_TABLE, changeFiles);
       const lister = changeLister();
-      let chunk: TableRow[] = [];
+      let chunk: Array<Record<string, unknown>> = [];
       let changeCount = 0;
       const flushChanges = () => {
-        validateRows(CHANGES_TABLE, chunk, { file: 'out/latest' });
-        changeFiles.appendRows(chunk.map((r) => typedRow(changeSpec, r.values)), null);
+        changeFiles.appendRows(validateNamedRows(CHANGES_TABLE, chunk, { file: 'out/latest' }), null);
         changeCount += chunk.length;
         chunk = [];
       };
@@ -269,11 +266,8 @@ export class ReleaseWriter {
         ? await diffReleases(previousDir, staging, names, options.outDir, (c) => {
             lister.add(c);
             chunk.push({
-              rawStart: 0,
-              values: {
-                key: `${c.table}:${c.rowKey}`, table_name: c.table, row_key: c.rowKey, change: c.change, columns: c.columns.length ? c.columns.join('|') : null,
-                old_values: c.old ? JSON.stringify(c.old) : null, new_values: c.new ? JSON.stringify(c.new) : null,
-              },
+              key: `${c.table}:${c.rowKey}`, table_name: c.table, row_key: c.rowKey, change: c.change, columns: c.columns.length ? c.columns.join('|') : null,
+              old_values: c.old ? JSON.stringify(c.old) : null, new_values: c.new ? JSON.stringify(c.new) : null,
             });
             if (chunk.length >= CHUNK_ROWS) flushChanges();
           })
