@@ -28,3 +28,28 @@ export class PipelineError extends Error {
     return `${where.join(': ')}: ${problem}. ${remedy}`;
   }
 }
+
+/**
+ * An error as plain data, to cross from a worker thread: a structured clone keeps only an
+ * Error's message and name, and the main thread must rebuild it whole (a PipelineError with its
+ * location and remedy; a file system error with its code, such as ENOSPC, and the thread's stack).
+ */
+export interface PlainError {
+  name: string;
+  message: string;
+  code?: string;
+  stack?: string;
+  location?: ErrorLocation;
+  problem?: string;
+  remedy?: string;
+}
+
+export function toPlainError(err: unknown): PlainError {
+  const e = err as Error & { code?: string; location?: ErrorLocation; problem?: string; remedy?: string };
+  return { name: e.name, message: e.message, code: e.code, stack: e.stack, location: e.location, problem: e.problem, remedy: e.remedy };
+}
+
+export function fromPlainError(e: PlainError): Error {
+  if (e.name === 'PipelineError' && e.location && e.problem && e.remedy) return new PipelineError(e.location, e.problem, e.remedy);
+  return Object.assign(new Error(e.message), e.code === undefined ? {} : { code: e.code }, e.stack === undefined ? {} : { stack: e.stack });
+}

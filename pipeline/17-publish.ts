@@ -18,18 +18,19 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { packDoc, type PackedDoc, type PackedTable, type PublishedDoc } from '../lib/cache.js';
+import { Worker } from 'node:worker_threads';
+import { packDoc, type PackedDoc, type PublishedDoc } from '../lib/cache.js';
+import type { ChangesWritten } from '../lib/changes-table.js';
 import { descriptor, type DescriptorInput } from '../lib/datapackage.js';
-import { PipelineError } from '../lib/errors.js';
+import { fromPlainError, PipelineError, type PlainError } from '../lib/errors.js';
+import type { Written } from '../lib/file-sink.js';
 import { sha256Hex as sha256 } from '../lib/hash.js';
 import { projectRoot } from '../lib/paths.js';
-import { changeLister, changelog, diffReleases } from '../lib/release-diff.js';
+import { changelog } from '../lib/release-diff.js';
+import { TableFiles } from '../lib/table-files.js';
 import { CHANGES_TABLE, dataTableSpecs, tableSpec, type TableSpec } from '../lib/table-schema.js';
-import type { Cell } from '../lib/typed-row.js';
 import { validateNamedRows } from '../lib/validate-rows.js';
-import type { Written } from '../lib/file-sink.js';
-import { csvBytes, CsvSink } from '../lib/write-csv.js';
-import { ParquetSink, parquetColumns, ROW_GROUP_ROWS } from '../lib/write-parquet.js';
+import type { ChangesTask } from './changes-worker.js';
 import { releaseRows } from './16-tables.js';
 
 export interface PublishOptions {
@@ -62,73 +63,7 @@ function codeVersion(): string {
 
 /** Tables also written as a hive-partitioned Parquet dataset by document year. */
 const PARTITIONED = ['paragraphs', 'mentions', 'indicators'];
-/**
- * Rows one table may hold buffered across its year partitions before all of them are written
- * out as row groups: sources in any year order keep memory bounded.
- */
-const PARTITION_BUFFER_ROWS = 20_000;
-/** Rows appended at a time when publish makes a table itself (changes): no one giant string. */
-const CHUNK_ROWS = 10_000;
-
 type TableWritten = DescriptorInput['tables'][number];
-
-/** One table's files in the staging folder: CSV, Parquet, and the year partitions if it has them. */
-class TableFiles {
-  readonly csv: CsvSink;
-  readonly parquet: ParquetSink;
-  readonly parts: Map<string, ParquetSink> | null;
-
-  constructor(readonly spec: TableSpec, private readonly dir: string) {
-    this.csv = new CsvSink(spec, join(dir, `${spec.name}.csv`));
-    try {
-      this.parquet = new ParquetSink(spec, join(dir, `${spec.name}.parquet`));
-    } catch (err) {
-      this.csv.discard();
-      throw err;
-    }
-    this.parts = PARTITIONED.includes(spec.name) ? new Map() : null;
-  }
-
-  /** Rows publish made itself (catalog, changes). */
-  appendRows(rows: Cell[][], year: number | null): void {
-    if (rows.length === 0) return;
-    this.append({ rows: rows.length, csv: csvBytes(this.spec, rows, this.csv.rows), columns: parquetColumns(this.spec, rows) }, year);
-  }
-
-  append(table: PackedTable, year: number | null): void {
-    this.csv.appendBytes(table.csv, table.rows);
-    this.parquet.appendColumns(table.columns, table.rows);
-    if (!this.parts || table.rows === 0) return;
-    const part = `year=${year ?? '__HIVE_DEFAULT_PARTITION__'}`;
-    let sink = this.parts.get(part);
-    if (!sink) {
-      mkdirSync(join(this.dir, this.spec.name, part), { recursive: true });
-      sink = new ParquetSink(this.spec, join(this.dir, this.partPath(part)), ROW_GROUP_ROWS, 1 << 16);
-      this.parts.set(part, sink);
-    }
-    sink.appendColumns(table.columns, table.rows);
-    // Over the budget, the fullest partitions write a row group first: the others keep
-    // gathering rows, so no year file fills up with tiny row groups.
-    let buffered = 0;
-    for (const s of this.parts.values()) buffered += s.buffered;
-    while (buffered > PARTITION_BUFFER_ROWS) {
-      let fullest: ParquetSink | null = null;
-      for (const s of this.parts.values()) if (!fullest || s.buffered > fullest.buffered) fullest = s;
-      buffered -= fullest!.buffered;
-      fullest!.flush();
-    }
-  }
-
-  partPath(part: string): string {
-    return `${this.spec.name}/${part}/part-0.parquet`;
-  }
-
-  discard(): void {
-    this.csv.discard();
-    this.parquet.discard();
-    for (const s of this.parts?.values() ?? []) s.discard();
-  }
-}
 
 /**
  * A release being written: `open` makes the staging folder, `add` appends each document's rows
@@ -154,7 +89,7 @@ export class ReleaseWriter {
     mkdirSync(staging);
     const release = new ReleaseWriter(options, staging);
     try {
-      for (const spec of dataTableSpecs()) release.tables.set(spec.name, new TableFiles(spec, staging));
+      for (const spec of dataTableSpecs()) release.tables.set(spec.name, new TableFiles(spec, staging, PARTITIONED.includes(spec.name)));
     } catch (err) {
       release.abort();
       throw diskFull(err, options.outDir);
@@ -250,29 +185,9 @@ export class ReleaseWriter {
       const names = [...this.tables.keys()];
       // Against the previous release, both read back from their CSV files as users read them; a
       // first release has no previous one, so nothing to compare and an empty changes table.
-      // Changes stream from the diff into the changes table, a chunk at a time.
-      const changeSpec = tableSpec(CHANGES_TABLE);
-      const changeFiles = new TableFiles(changeSpec, staging);
-      this.tables.set(CHANGES_TABLE, changeFiles);
-      const lister = changeLister();
-      let chunk: Array<Record<string, unknown>> = [];
-      let changeCount = 0;
-      const flushChanges = () => {
-        changeFiles.appendRows(validateNamedRows(CHANGES_TABLE, chunk, { file: 'out/latest' }), null);
-        changeCount += chunk.length;
-        chunk = [];
-      };
-      const diff = previousDir
-        ? await diffReleases(previousDir, staging, names, options.outDir, (c) => {
-            lister.add(c);
-            chunk.push({
-              key: `${c.table}:${c.rowKey}`, table_name: c.table, row_key: c.rowKey, change: c.change, columns: c.columns.length ? c.columns.join('|') : null,
-              old_values: c.old ? JSON.stringify(c.old) : null, new_values: c.new ? JSON.stringify(c.new) : null,
-            });
-            if (chunk.length >= CHUNK_ROWS) flushChanges();
-          })
-        : null;
-      flushChanges();
+      // The diff's scratch files go in the staging folder, which a failure removes.
+      const changes = await writeChangesInThread({ previousDir, staging, tables: names, scratchParent: staging });
+      const { diff } = changes;
       if (diff) {
         const before = diff.rowsBefore.get('indicators') ?? 0;
         const dropped = diff.counts.get('indicators')?.removed ?? 0;
@@ -284,8 +199,8 @@ export class ReleaseWriter {
           );
         }
       }
-      record(changeSpec, changeCount, changeFiles.csv.close(), changeFiles.parquet.close());
-      const changelogText = changelog(version, previous?.version ?? null, diff?.counts ?? new Map(), names, lister.listed, Object.fromEntries(written.map((w) => [w.spec.name, w.rows])));
+      record(tableSpec(CHANGES_TABLE), changes.rows, changes.csv, changes.parquet);
+      const changelogText = changelog(version, previous?.version ?? null, diff?.counts ?? new Map(), names, changes.listed, Object.fromEntries(written.map((w) => [w.spec.name, w.rows])));
       writeFileSync(join(staging, 'CHANGELOG.md'), changelogText);
       sums.push(['CHANGELOG.md', sha256(changelogText)]);
 
@@ -320,7 +235,7 @@ export class ReleaseWriter {
       symlinkSync(join('releases', version), link);
       renameSync(link, latest);
       step('latest-swapped');
-      return { releaseDir, latestDir: latest, version, tables: written.map((w) => ({ name: w.spec.name, rows: w.rows })), changes: changeCount, unchanged: false };
+      return { releaseDir, latestDir: latest, version, tables: written.map((w) => ({ name: w.spec.name, rows: w.rows })), changes: changes.rows, unchanged: false };
     } catch (err) {
       this.abort();
       throw diskFull(err, options.outDir);
@@ -332,6 +247,37 @@ export class ReleaseWriter {
     for (const files of this.tables.values()) files.discard();
     rmSync(this.staging, { recursive: true, force: true });
   }
+}
+
+/**
+ * Old-generation heap of the thread that compares releases, in MB. The comparison holds one
+ * bucket pair of the two releases at a time (lib/release-diff.ts), far less than this; but in
+ * the main thread, whose heap has no such limit, V8 let the garbage of a rebuild in which every
+ * document changed (300,000 changed rows) swell the process past 500 MB.
+ */
+export const CHANGES_HEAP_MB = 64;
+
+/** The changes table and the diff's summary, made in a thread of its own with a bounded heap. */
+function writeChangesInThread(task: ChangesTask): Promise<ChangesWritten> {
+  return new Promise((resolve, reject) => {
+    const thread = new Worker(new URL('./changes-worker.js', import.meta.url), { workerData: task, resourceLimits: { maxOldGenerationSizeMb: CHANGES_HEAP_MB } });
+    let reply: { result?: ChangesWritten; error?: PlainError } | null = null;
+    let failure: Error | null = null;
+    thread.on('message', (m: typeof reply) => (reply = m));
+    thread.on('error', (e: Error & { code?: string }) => {
+      failure = e.code === 'ERR_WORKER_OUT_OF_MEMORY'
+        ? new PipelineError({ file: task.previousDir ?? task.staging }, `comparing this build with the previous release needs more than the ${CHANGES_HEAP_MB} MB of heap its thread has`, 'Report it with both releases (the diff is meant to hold one small bucket of rows at a time); to publish meanwhile, move out/latest aside and build again: the release will have no changes table against it.')
+        : e;
+    });
+    // Settled when the thread has exited, so no file of the changes table is still open.
+    thread.on('exit', (code) => {
+      const r = reply as { result?: ChangesWritten; error?: PlainError } | null;
+      if (failure) reject(failure);
+      else if (r?.error) reject(fromPlainError(r.error));
+      else if (r?.result) resolve(r.result);
+      else reject(new Error(`the thread comparing releases exited (code ${code}) without a result`));
+    });
+  });
 }
 
 /** A full disk, said in words a person can act on; other errors pass through. */

@@ -3,7 +3,7 @@ import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import type { PackedDoc, PublishedDoc } from '../lib/cache.js';
-import { PipelineError, type ErrorLocation } from '../lib/errors.js';
+import { fromPlainError, PipelineError, type PlainError } from '../lib/errors.js';
 import type { RawSource, Source } from './00-sources.js';
 import type { SourceResult } from './runner.js';
 import type { WorkerTask } from './worker.js';
@@ -14,7 +14,7 @@ interface Reply {
   stageTimes?: Record<string, number>;
   reused?: boolean;
   corrupt?: string;
-  error?: { name: string; message: string; code?: string; stack?: string; location?: ErrorLocation; problem?: string; remedy?: string };
+  error?: PlainError;
 }
 
 /**
@@ -127,9 +127,7 @@ export class WorkerPool {
         w.postMessage({ id, source, read, ...options } satisfies WorkerTask, read ? [read.raw.buffer as ArrayBuffer] : []);
       });
       if (reply.error) {
-        const e = reply.error;
-        if (e.name === 'PipelineError' && e.location && e.problem && e.remedy) throw new PipelineError(e.location, e.problem, e.remedy);
-        throw Object.assign(new Error(e.message), e.code === undefined ? {} : { code: e.code }, e.stack === undefined ? {} : { stack: e.stack });
+        throw fromPlainError(reply.error);
       }
       for (const [k, v] of Object.entries(reply.stageTimes ?? {})) this.stageTimes[k] = (this.stageTimes[k] ?? 0) + v;
       return { docs: reply.docs!, reused: reply.reused ?? false, ...(reply.corrupt ? { corrupt: reply.corrupt } : {}) };

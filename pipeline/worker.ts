@@ -8,6 +8,7 @@
 import { parentPort } from 'node:worker_threads';
 import { packDoc, published, transferables, type PackedDoc, type PublishedDoc } from '../lib/cache.js';
 import type { RawSource, Source } from './00-sources.js';
+import { toPlainError } from '../lib/errors.js';
 import { processCached, processSourceTimed } from './runner.js';
 
 export interface WorkerTask {
@@ -30,10 +31,7 @@ parentPort!.on('message', (msg: WorkerTask) => {
     if (packed) parentPort!.postMessage({ ...reply, docs: packed }, transferables(packed));
     else parentPort!.postMessage({ ...reply, docs });
   } catch (err) {
-    // Only plain data crosses threads: the error's parts, so the main thread can rebuild it whole
-    // (a file system error keeps its code, such as ENOSPC, and the worker's stack).
-    const e = err as Error & { code?: string; location?: unknown; problem?: string; remedy?: string };
-    parentPort!.postMessage({ id: msg.id, error: { name: e.name, message: e.message, code: e.code, stack: e.stack, location: e.location, problem: e.problem, remedy: e.remedy } });
+    parentPort!.postMessage({ id: msg.id, error: toPlainError(err) });
   }
 });
 

@@ -105,6 +105,21 @@ describe('versions and rebuilds', () => {
     assert.equal(r.status, 0, r.stderr);
     assert.notEqual(realpathSync(join(out, 'latest')), kept);
   });
+
+  test('a previous release the comparison cannot read fails the build with its file and what to do; nothing is left behind', async () => {
+    const out = join(tempDir('rel'), 'out');
+    await build({ rawDir: rawFolder([A]), outDir: out, releaseDate: '2026.11.21' });
+    const kept = realpathSync(join(out, 'latest'));
+    // The comparison runs in a thread of its own: its PipelineError must cross whole.
+    const damaged = join(kept, 'warnings.csv');
+    writeFileSync(damaged, readFileSync(damaged, 'utf8').replace(/^\uFEFF?key,/u, 'id,'));
+    await assert.rejects(
+      build({ rawDir: rawFolder([A, B]), outDir: out, releaseDate: '2026.11.22' }),
+      (err: Error) => err.name === 'PipelineError' && err.message.startsWith(`${damaged}: has "id" as its first column, not "key". Releases compare by the key`),
+    );
+    assert.equal(realpathSync(join(out, 'latest')), kept);
+    assert.deepEqual(readdirSync(out).filter((f) => /^\.(?:staging|diff)-/u.test(f)), [], 'no staging folder or diff scratch left');
+  });
 });
 
 describe('build lock', () => {

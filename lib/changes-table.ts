@@ -1,0 +1,64 @@
+/**
+ * The `changes` table of a release: every row added, removed or changed since the previous
+ * release, by stable key, streamed from the diff into the table's files a chunk at a time; and
+ * what CHANGELOG.md needs (the counts and the first changes of each listed table).
+ */
+import { changeLister, diffReleases, type DiffSummary, type RowChange } from './release-diff.js';
+import type { Written } from './file-sink.js';
+import { TableFiles } from './table-files.js';
+import { CHANGES_TABLE, tableSpec } from './table-schema.js';
+import { validateNamedRows } from './validate-rows.js';
+
+/**
+ * Rows appended at a time, or fewer once their old and new values reach CHUNK_CHARS: changed
+ * paragraphs carry whole texts, and the chunk is most of what the thread holds.
+ */
+const CHUNK_ROWS = 10_000;
+const CHUNK_CHARS = 1 << 20;
+
+export interface ChangesWritten {
+  /** Null for a first release: nothing to compare with, and an empty changes table. */
+  diff: DiffSummary | null;
+  listed: RowChange[];
+  rows: number;
+  csv: Written;
+  parquet: Written;
+}
+
+/**
+ * Compare the staged release's `tables` with `previousDir` (null for none) and write the changes
+ * table into `staging`; the diff's scratch files go under `scratchParent`.
+ */
+export async function writeChangesTable(previousDir: string | null, staging: string, tables: string[], scratchParent: string): Promise<ChangesWritten> {
+  const files = new TableFiles(tableSpec(CHANGES_TABLE), staging);
+  try {
+    const lister = changeLister();
+    let chunk: Array<Record<string, unknown>> = [];
+    let chars = 0;
+    let rows = 0;
+    const flush = () => {
+      files.appendRows(validateNamedRows(CHANGES_TABLE, chunk, { file: 'out/latest' }), null);
+      rows += chunk.length;
+      chunk = [];
+      chars = 0;
+    };
+    const diff = previousDir
+      ? await diffReleases(previousDir, staging, tables, scratchParent, (c) => {
+          lister.add(c);
+          const oldValues = c.old ? JSON.stringify(c.old) : null;
+          const newValues = c.new ? JSON.stringify(c.new) : null;
+          chunk.push({
+            key: `${c.table}:${c.rowKey}`, table_name: c.table, row_key: c.rowKey, change: c.change, columns: c.columns.length ? c.columns.join('|') : null,
+            old_values: oldValues, new_values: newValues,
+          });
+          chars += (oldValues?.length ?? 0) + (newValues?.length ?? 0);
+          if (chunk.length >= CHUNK_ROWS || chars >= CHUNK_CHARS) flush();
+        })
+      : null;
+    flush();
+    return { diff, listed: lister.listed, rows, csv: files.csv.close(), parquet: files.parquet.close() };
+  } catch (err) {
+    files.discard();
+    throw err;
+  }
+}
