@@ -20,7 +20,7 @@ import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSy
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { packDoc, type PackedDoc, type PublishedDoc } from '../lib/cache.js';
-import type { ChangesWritten } from '../lib/changes-table.js';
+import { writeChangesTable, type ChangesWritten } from '../lib/changes-table.js';
 import { descriptor, type DescriptorInput } from '../lib/datapackage.js';
 import { fromPlainError, PipelineError, type PlainError } from '../lib/errors.js';
 import type { Written } from '../lib/file-sink.js';
@@ -185,8 +185,10 @@ export class ReleaseWriter {
       const names = [...this.tables.keys()];
       // Against the previous release, both read back from their CSV files as users read them; a
       // first release has no previous one, so nothing to compare and an empty changes table.
-      // The diff's scratch files go in the staging folder, which a failure removes.
-      const changes = await writeChangesInThread({ previousDir, staging, tables: names, scratchParent: staging });
+      // The diff's scratch files go in the staging folder, which a failure removes. A first
+      // release has nothing to compare: its empty changes table is not worth starting a thread.
+      const task = { previousDir, staging, tables: names, scratchParent: staging };
+      const changes = previousDir ? await writeChangesInThread(task) : await writeChangesTable(task.previousDir, task.staging, task.tables, task.scratchParent);
       const { diff } = changes;
       if (diff) {
         const before = diff.rowsBefore.get('indicators') ?? 0;
