@@ -185,8 +185,9 @@ export class QuantityScanner {
       if (chinese && !/[零〇一二两三四五六七八九十]/u.test(numText)) continue;
       // A qualifier word with no number after it is just a word.
       if (g['pre'] && numText === '') continue;
-      // 万万, 亿亿: a scale word twice cannot be read (also when the second begins a unit, 万万人).
-      if (isScaleWord(text.charCodeAt(end)) || (g['scale'] && g['unit'] !== undefined && isScaleWord(g['unit'].charCodeAt(0)))) {
+      // 万万, 亿亿: a scale word twice cannot be read (also when the second begins a unit, 万万人);
+      // bounded, since a read past the end (NaN) deoptimizes the compiled scanner.
+      if ((end < text.length && isScaleWord(text.charCodeAt(end))) || (g['scale'] && g['unit'] !== undefined && isScaleWord(g['unit'].charCodeAt(0)))) {
         return this.unreadable(text, at, at + numText.length + (g['pre']?.length ?? 0) + (g['more']?.length ?? 0) + (g['scale']?.length ?? 0) + 1, 'scale word repeated');
       }
       let qualifier: Qualifier = 'exact';
