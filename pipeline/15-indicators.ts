@@ -235,12 +235,17 @@ function writtenUnit(unit: string): { std: string; factor: number } | null {
 
 /** Units of a mention for an indicator: 329万贫困人口 has only a scale word; the noun gives the unit. */
 function unitFor(m: Mention, ind: Indicator | null): { std: string; factor: number } | null {
+  // A bare number first, so the comparisons below only ever see strings (a null reaching code
+  // compiled for strings deoptimizes it); and the measure is tested before the rarely-true scale
+  // word, so it has type feedback before the rare case reaches compiled code.
+  const unit = m.unit;
+  if (unit === null) return null;
   // 增长3.5倍 is a growth of 350 percent.
-  if (m.unit === '倍' && ind?.unit_std === 'percent' && ind.measure === 'growth') return { std: 'percent', factor: 100 };
-  const std = m.unit === null ? null : writtenUnit(m.unit);
+  if (unit === '倍' && ind?.unit_std === 'percent' && ind.measure === 'growth') return { std: 'percent', factor: 100 };
+  const std = writtenUnit(unit);
   if (std) return std;
-  if (ind && m.unit && BARE_SCALE.test(m.unit) && (ind.measure === 'level' || ind.measure === 'count')) {
-    return { std: ind.unit_std, factor: m.unit === '万亿' ? 1e12 : m.unit === '亿' ? 1e8 : 1e4 };
+  if (ind && unit && (ind.measure === 'level' || ind.measure === 'count') && BARE_SCALE.test(unit)) {
+    return { std: ind.unit_std, factor: unit === '万亿' ? 1e12 : unit === '亿' ? 1e8 : 1e4 };
   }
   return null;
 }
