@@ -206,51 +206,61 @@ export class QuantityScanner {
       else candidates = this.atDigit;
     } else candidates = this.atLeadWord;
     for (const expression of candidates) {
-      const { re, parts } = expression;
-      re.lastIndex = at;
-      const r = re.exec(text);
+      expression.re.lastIndex = at;
+      const r = expression.re.exec(text);
       if (!r || r[0].length === 0) continue;
-      const end = at + r[0].length;
-      const pre = part(r, parts.pre);
-      const more = part(r, parts.more);
-      const scale = part(r, parts.scale);
-      const unitWord = part(r, parts.unit);
-      const post = part(r, parts.post);
-      const numText = part(r, parts.num) ?? part(r, parts.lo) ?? '';
-      if (expression === this.wordAmount) {
-        const qualifier = POST_QUALIFIER[post ?? ''] ?? (/^(?:突破|超过)$/u.test(pre!) ? 'more_than' : 'exact');
-        return { start: at, end, text: r[0], value: 1, valueLow: null, valueHigh: null, unit: `${scale}${unitWord}`, qualifier, numeral: 'chinese', problem: null };
-      }
-      if (numText === '') continue;
-      const chinese = !isAsciiDigit(numText.charCodeAt(0));
-      // A Chinese numeral is a quantity only with a unit or a scale after it, and only with a digit
-      // in it: 千亿产业 and 百万 are names and manners of speaking, not amounts.
-      if (expression === this.single && chinese && !unitWord && !scale) continue;
-      if (chinese && !/[零〇一二两三四五六七八九十]/u.test(numText)) continue;
-      // A qualifier word with no number after it is just a word.
-      if (pre && numText === '') continue;
-      // 万万, 亿亿: a scale word twice cannot be read (also when the second begins a unit, 万万人);
-      // bounded, since a read past the end (NaN) deoptimizes the compiled scanner.
-      if ((end < text.length && isScaleWord(text.charCodeAt(end))) || (scale && unitWord !== undefined && isScaleWord(unitWord.charCodeAt(0)))) {
-        return this.unreadable(text, at, at + numText.length + (pre?.length ?? 0) + (more?.length ?? 0) + (scale?.length ?? 0) + 1, 'scale word repeated');
-      }
-      let qualifier: Qualifier = 'exact';
-      if (pre) qualifier = PRE_QUALIFIER[pre]!;
-      if (more) qualifier = 'more_than';
-      if (post) qualifier = POST_QUALIFIER[post]!;
-      let unit = `${scale ?? ''}${unitWord ?? ''}` || null;
-      if (expression === this.zhPercent) unit = '%';
-      if (expression === this.range) {
-        const lo = parseNumber(part(r, parts.lo)!);
-        const hi = parseNumber(part(r, parts.hi)!);
-        if (lo === null || hi === null || !(lo < hi)) return this.unreadable(text, at, end, 'range that does not rise');
-        return { start: at, end, text: r[0], value: null, valueLow: lo, valueHigh: hi, unit, qualifier: 'range', numeral: 'arabic', problem: null };
-      }
-      const value = parseNumber(numText);
-      if (value === null || !Number.isFinite(value)) return this.unreadable(text, at, end, 'numeral that cannot be read');
-      return { start: at, end, text: r[0], value, valueLow: null, valueHigh: null, unit, qualifier, numeral: chinese ? 'chinese' : 'arabic', problem: null };
+      const q = this.fromMatch(text, at, expression, r);
+      if (q !== null) return q;
     }
     return null;
+  }
+
+  /**
+   * The quantity an expression's match at `at` reads, or null to try the next expression. Apart
+   * from readAt: compiled on its own, a deoptimization in one (a range of decimals, a rare
+   * numeral) recompiles it alone rather than both.
+   */
+  private fromMatch(text: string, at: number, expression: Numbered, r: RegExpExecArray): Quantity | null {
+    const parts = expression.parts;
+    const end = at + r[0].length;
+    const pre = part(r, parts.pre);
+    const more = part(r, parts.more);
+    const scale = part(r, parts.scale);
+    const unitWord = part(r, parts.unit);
+    const post = part(r, parts.post);
+    const numText = part(r, parts.num) ?? part(r, parts.lo) ?? '';
+    if (expression === this.wordAmount) {
+      const qualifier = POST_QUALIFIER[post ?? ''] ?? (/^(?:突破|超过)$/u.test(pre!) ? 'more_than' : 'exact');
+      return { start: at, end, text: r[0], value: 1, valueLow: null, valueHigh: null, unit: `${scale}${unitWord}`, qualifier, numeral: 'chinese', problem: null };
+    }
+    if (numText === '') return null;
+    const chinese = !isAsciiDigit(numText.charCodeAt(0));
+    // A Chinese numeral is a quantity only with a unit or a scale after it, and only with a digit
+    // in it: 千亿产业 and 百万 are names and manners of speaking, not amounts.
+    if (expression === this.single && chinese && !unitWord && !scale) return null;
+    if (chinese && !/[零〇一二两三四五六七八九十]/u.test(numText)) return null;
+    // A qualifier word with no number after it is just a word.
+    if (pre && numText === '') return null;
+    // 万万, 亿亿: a scale word twice cannot be read (also when the second begins a unit, 万万人);
+    // bounded, since a read past the end (NaN) deoptimizes the compiled scanner.
+    if ((end < text.length && isScaleWord(text.charCodeAt(end))) || (scale && unitWord !== undefined && isScaleWord(unitWord.charCodeAt(0)))) {
+      return this.unreadable(text, at, at + numText.length + (pre?.length ?? 0) + (more?.length ?? 0) + (scale?.length ?? 0) + 1, 'scale word repeated');
+    }
+    let qualifier: Qualifier = 'exact';
+    if (pre) qualifier = PRE_QUALIFIER[pre]!;
+    if (more) qualifier = 'more_than';
+    if (post) qualifier = POST_QUALIFIER[post]!;
+    let unit = `${scale ?? ''}${unitWord ?? ''}` || null;
+    if (expression === this.zhPercent) unit = '%';
+    if (expression === this.range) {
+      const lo = parseNumber(part(r, parts.lo)!);
+      const hi = parseNumber(part(r, parts.hi)!);
+      if (lo === null || hi === null || !(lo < hi)) return this.unreadable(text, at, end, 'range that does not rise');
+      return { start: at, end, text: r[0], value: null, valueLow: lo, valueHigh: hi, unit, qualifier: 'range', numeral: 'arabic', problem: null };
+    }
+    const value = parseNumber(numText);
+    if (value === null || !Number.isFinite(value)) return this.unreadable(text, at, end, 'numeral that cannot be read');
+    return { start: at, end, text: r[0], value, valueLow: null, valueHigh: null, unit, qualifier, numeral: chinese ? 'chinese' : 'arabic', problem: null };
   }
 
   /**
@@ -261,13 +271,22 @@ export class QuantityScanner {
    */
   private unitOrScaleAfterNumeral(text: string, at: number): boolean {
     const n = text.length;
+    // The numeral run, then once a decimal point and its digits, in one loop with one increment,
+    // every test made at every numeral: a decimal or a 多 (rare) then reaches no code compiled
+    // without type feedback, which deoptimized readAt (this is inlined there).
+    let digits = CHINESE_DIGIT;
     let i = at;
-    while (i < n && CHINESE_DIGIT[text.charCodeAt(i)]) i++;
-    if (i + 1 < n && text.charCodeAt(i) === DIAN && CHINESE_DECIMAL[text.charCodeAt(i + 1)]) {
-      i += 2;
-      while (i < n && CHINESE_DECIMAL[text.charCodeAt(i)]) i++;
+    for (; i < n; i++) {
+      const c = text.charCodeAt(i);
+      if (digits[c]) continue;
+      const decimalNext = i + 1 < n && CHINESE_DECIMAL[text.charCodeAt(i + 1)] === 1;
+      if (digits === CHINESE_DECIMAL || c !== DIAN || !decimalNext) break;
+      digits = CHINESE_DECIMAL;
     }
-    if (i < n && (text.charCodeAt(i) === DUO || text.charCodeAt(i) === YU)) i++;
+    if (i < n) {
+      const c = text.charCodeAt(i);
+      i += c === DUO || c === YU ? 1 : 0;
+    }
     return i < n && this.unitOrScaleStart[text.charCodeAt(i)] === 1;
   }
 
