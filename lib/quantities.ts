@@ -122,6 +122,11 @@ function numbered(source: string, flags: string): Numbered {
   return { re: new RegExp(plain, flags), parts };
 }
 
+const AT_DIGIT_WITH_RANGE = 0;
+const AT_DIGIT = 1;
+const AT_PERCENT_WORD = 2;
+const AT_LEAD_WORD = 3;
+
 const part = (r: RegExpExecArray, i: number): string | undefined => (i === 0 ? undefined : r[i]);
 
 export class QuantityScanner {
@@ -129,11 +134,10 @@ export class QuantityScanner {
   private readonly range: Numbered;
   private readonly zhPercent: Numbered;
   private readonly wordAmount: Numbered;
-  // The expressions tried at each kind of start, in order (built once: readAt runs at every candidate).
-  private readonly atDigitWithRange: Numbered[];
-  private readonly atDigit: Numbered[];
-  private readonly atPercentWord: Numbered[];
-  private readonly atLeadWord: Numbered[];
+  // The expressions tried at each kind of start, in order (built once: readAt runs at every
+  // candidate), by list number: chosen by number, not by field, so that a rare start (a range,
+  // 百分之) reads no property compiled code has no feedback for, which deoptimized the scanner.
+  private readonly candidateLists: Numbered[][];
   // First UTF-16 units of the units and scale words: what may follow a Chinese numeral that reads.
   private readonly unitOrScaleStart = new Uint8Array(65536);
   private readonly numeralPrecheck: boolean;
@@ -158,10 +162,11 @@ export class QuantityScanner {
     this.zhPercent = numbered(`${pre}百分之(?<num>${CHINESE}|${ARABIC})${post}`, 'uy');
     // 突破万亿元: a scale word alone after a verb of reaching is one of it.
     this.wordAmount = numbered(`(?<pre>突破|超过|迈上|跨上|达到)(?<num>)(?<scale>万亿|千亿|亿)(?<unit>元|美元)${post}`, 'uy');
-    this.atDigitWithRange = [this.range, this.single];
-    this.atDigit = [this.single];
-    this.atPercentWord = [this.zhPercent, this.single];
-    this.atLeadWord = [this.zhPercent, this.single, this.wordAmount];
+    this.candidateLists = [];
+    this.candidateLists[AT_DIGIT_WITH_RANGE] = [this.range, this.single];
+    this.candidateLists[AT_DIGIT] = [this.single];
+    this.candidateLists[AT_PERCENT_WORD] = [this.zhPercent, this.single];
+    this.candidateLists[AT_LEAD_WORD] = [this.zhPercent, this.single, this.wordAmount];
   }
 
   scan(text: string): Quantity[] {
@@ -198,14 +203,14 @@ export class QuantityScanner {
     // A range needs a separator after its first number; most numbers have none. At a Chinese
     // numeral (一 starts many words) only 百分之 and a numeral can start: the qualifier words
     // before a percent and the verbs of wordAmount begin with other characters.
-    let candidates: Numbered[];
-    if (digit) candidates = rangeAhead(text, at) ? this.atDigitWithRange : this.atDigit;
+    let list: number;
+    if (digit) list = rangeAhead(text, at) ? AT_DIGIT_WITH_RANGE : AT_DIGIT;
     else if (kind === NUMERAL) {
-      if (text.startsWith('百分之', at)) candidates = this.atPercentWord;
+      if (text.startsWith('百分之', at)) list = AT_PERCENT_WORD;
       else if (this.numeralPrecheck && !this.unitOrScaleAfterNumeral(text, at)) return null;
-      else candidates = this.atDigit;
-    } else candidates = this.atLeadWord;
-    for (const expression of candidates) {
+      else list = AT_DIGIT;
+    } else list = AT_LEAD_WORD;
+    for (const expression of this.candidateLists[list]!) {
       expression.re.lastIndex = at;
       const r = expression.re.exec(text);
       if (!r || r[0].length === 0) continue;

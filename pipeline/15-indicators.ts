@@ -223,6 +223,7 @@ function readableOf(doc: Doc, p: Paragraph): string {
 }
 
 const BARE_SCALE = /^(?:万亿|亿|万)$/u;
+const LEVEL_MEASURES: ReadonlySet<string> = new Set(['level', 'count']);
 
 // A document writes few units, many times: each is read in simplified characters once.
 const writtenUnits = new Map<string, { std: string; factor: number } | null>();
@@ -236,15 +237,16 @@ function writtenUnit(unit: string): { std: string; factor: number } | null {
 /** Units of a mention for an indicator: 329万贫困人口 has only a scale word; the noun gives the unit. */
 function unitFor(m: Mention, ind: Indicator | null): { std: string; factor: number } | null {
   // A bare number first, so the comparisons below only ever see strings (a null reaching code
-  // compiled for strings deoptimizes it); and the measure is tested before the rarely-true scale
-  // word, so it has type feedback before the rare case reaches compiled code.
+  // compiled for strings deoptimizes it); and the measure is tested (by a set: a rare 'count'
+  // after `=== 'level' ||` was a comparison without feedback) before the rarely-true scale word,
+  // so it has type feedback before the rare case reaches compiled code.
   const unit = m.unit;
   if (unit === null) return null;
   // 增长3.5倍 is a growth of 350 percent.
   if (unit === '倍' && ind?.unit_std === 'percent' && ind.measure === 'growth') return { std: 'percent', factor: 100 };
   const std = writtenUnit(unit);
   if (std) return std;
-  if (ind && unit && (ind.measure === 'level' || ind.measure === 'count') && BARE_SCALE.test(unit)) {
+  if (ind && unit && LEVEL_MEASURES.has(ind.measure) && BARE_SCALE.test(unit)) {
     return { std: ind.unit_std, factor: unit === '万亿' ? 1e12 : unit === '亿' ? 1e8 : 1e4 };
   }
   return null;
