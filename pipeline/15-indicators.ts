@@ -285,14 +285,16 @@ function statusOf(fullSentence: string, before: string, after: string, section: 
   return 'actual';
 }
 
-const FULL_STOP = new Set([...'。！？!?'].map((c) => c.charCodeAt(0)));
+// One flag per UTF-16 unit: the walk to the sentence's ends tests every unit of it.
+const FULL_STOP = new Uint8Array(65536);
+for (const c of '。！？!?') FULL_STOP[c.charCodeAt(0)] = 1;
 
 /** The sentence up to 。！？ around a position (the ；-separated items share it). */
 function fullSentenceAt(text: string, at: number): { start: number; text: string } {
   let start = at;
-  while (start > 0 && !FULL_STOP.has(text.charCodeAt(start - 1))) start--;
+  while (start > 0 && FULL_STOP[text.charCodeAt(start - 1)] === 0) start--;
   let end = at;
-  while (end < text.length && !FULL_STOP.has(text.charCodeAt(end))) end++;
+  while (end < text.length && FULL_STOP[text.charCodeAt(end)] === 0) end++;
   return { start, text: text.slice(start, end + 1) };
 }
 
