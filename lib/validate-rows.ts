@@ -284,8 +284,10 @@ export function validateCellRows(table: string, columns: readonly string[], rows
     const own = row[key] as string;
     if (prefix !== null && own !== origin.docId && !own.startsWith(prefix)) throw rowErrors.foreignKey(spec, where(row), named(row), origin.docId!);
     // The key column alone is the primary key (cellCheck refuses a schema that says otherwise).
-    if (seen.has(own)) throw rowErrors.duplicate(spec, origin.file, named(row));
+    // A key already there leaves the set as it was: one hashed lookup per row, not two.
+    const size = seen.size;
     seen.add(own);
+    if (seen.size === size) throw rowErrors.duplicate(spec, origin.file, named(row));
   }
   return rows as Cell[][];
 }
