@@ -85,16 +85,59 @@ const DIAN = '点'.charCodeAt(0);
 const DUO = '多'.charCodeAt(0);
 const YU = '余'.charCodeAt(0);
 
+/** Where each named part is among an expression's captures; 0 where the expression has no such part. */
+interface Parts {
+  pre: number;
+  num: number;
+  lo: number;
+  lounit: number;
+  hi: number;
+  more: number;
+  scale: number;
+  unit: number;
+  post: number;
+}
+
+interface Numbered {
+  re: RegExp;
+  parts: Parts;
+}
+
+/**
+ * An expression written with named groups, compiled with plain ones. V8 gives every match of an
+ * expression with named groups a `groups` object in dictionary mode, allocated and then read by
+ * hashed lookups: at every number the scanner reads, that cost more than the match.
+ */
+function numbered(source: string, flags: string): Numbered {
+  const parts: Parts = { pre: 0, num: 0, lo: 0, lounit: 0, hi: 0, more: 0, scale: 0, unit: 0, post: 0 };
+  let index = 0;
+  const plain = source.replace(/\(\?<([a-z]+)>/gu, (_, name: string) => {
+    if (!(name in parts)) throw new Error(`quantity expression: unknown part ${name}`);
+    parts[name as keyof Parts] = ++index;
+    return '(';
+  });
+  // Every capture must be a named part (the others are (?:...)), or the indices would be off.
+  const captures = new RegExp(`${plain}|`, 'u').exec('')!.length - 1;
+  if (captures !== index) throw new Error(`quantity expression: ${captures} captures, ${index} named`);
+  return { re: new RegExp(plain, flags), parts };
+}
+
+const AT_DIGIT_WITH_RANGE = 0;
+const AT_DIGIT = 1;
+const AT_PERCENT_WORD = 2;
+const AT_LEAD_WORD = 3;
+
+const part = (r: RegExpExecArray, i: number): string | undefined => (i === 0 ? undefined : r[i]);
+
 export class QuantityScanner {
-  private readonly single: RegExp;
-  private readonly range: RegExp;
-  private readonly zhPercent: RegExp;
-  private readonly wordAmount: RegExp;
-  // The expressions tried at each kind of start, in order (built once: readAt runs at every candidate).
-  private readonly atDigitWithRange: RegExp[];
-  private readonly atDigit: RegExp[];
-  private readonly atPercentWord: RegExp[];
-  private readonly atLeadWord: RegExp[];
+  private readonly single: Numbered;
+  private readonly range: Numbered;
+  private readonly zhPercent: Numbered;
+  private readonly wordAmount: Numbered;
+  // The expressions tried at each kind of start, in order (built once: readAt runs at every
+  // candidate), by list number: chosen by number, not by field, so that a rare start (a range,
+  // 百分之) reads no property compiled code has no feedback for, which deoptimized the scanner.
+  private readonly candidateLists: Numbered[][];
   // First UTF-16 units of the units and scale words: what may follow a Chinese numeral that reads.
   private readonly unitOrScaleStart = new Uint8Array(65536);
   private readonly numeralPrecheck: boolean;
@@ -111,18 +154,19 @@ export class QuantityScanner {
     const pre = `(?<pre>${Object.keys(PRE_QUALIFIER).sort((a, b) => b.length - a.length).join('|')})?`;
     const post = `(?<post>${Object.keys(POST_QUALIFIER).join('|')})?`;
     const unit = `(?<unit>${alternatives})`;
-    this.single = new RegExp(`${pre}(?<num>${ARABIC}|${CHINESE})(?<more>多|余)?(?<scale>${SCALE})?${unit}?${post}`, 'uy');
-    this.range = new RegExp(
+    this.single = numbered(`${pre}(?<num>${ARABIC}|${CHINESE})(?<more>多|余)?(?<scale>${SCALE})?${unit}?${post}`, 'uy');
+    this.range = numbered(
       `${pre}(?<lo>${ARABIC})(?<lounit>%|${SCALE})?\\s*[-—–~～至到]\\s*(?<hi>${ARABIC})(?<more>多|余)?(?<scale>${SCALE})?${unit}${post}`,
       'uy',
     );
-    this.zhPercent = new RegExp(`${pre}百分之(?<num>${CHINESE}|${ARABIC})${post}`, 'uy');
+    this.zhPercent = numbered(`${pre}百分之(?<num>${CHINESE}|${ARABIC})${post}`, 'uy');
     // 突破万亿元: a scale word alone after a verb of reaching is one of it.
-    this.wordAmount = new RegExp(`(?<pre>突破|超过|迈上|跨上|达到)(?<num>)(?<scale>万亿|千亿|亿)(?<unit>元|美元)${post}`, 'uy');
-    this.atDigitWithRange = [this.range, this.single];
-    this.atDigit = [this.single];
-    this.atPercentWord = [this.zhPercent, this.single];
-    this.atLeadWord = [this.zhPercent, this.single, this.wordAmount];
+    this.wordAmount = numbered(`(?<pre>突破|超过|迈上|跨上|达到)(?<num>)(?<scale>万亿|千亿|亿)(?<unit>元|美元)${post}`, 'uy');
+    this.candidateLists = [];
+    this.candidateLists[AT_DIGIT_WITH_RANGE] = [this.range, this.single];
+    this.candidateLists[AT_DIGIT] = [this.single];
+    this.candidateLists[AT_PERCENT_WORD] = [this.zhPercent, this.single];
+    this.candidateLists[AT_LEAD_WORD] = [this.zhPercent, this.single, this.wordAmount];
   }
 
   scan(text: string): Quantity[] {
@@ -159,53 +203,69 @@ export class QuantityScanner {
     // A range needs a separator after its first number; most numbers have none. At a Chinese
     // numeral (一 starts many words) only 百分之 and a numeral can start: the qualifier words
     // before a percent and the verbs of wordAmount begin with other characters.
-    let candidates: RegExp[];
-    if (digit) candidates = rangeAhead(text, at) ? this.atDigitWithRange : this.atDigit;
+    let list: number;
+    if (digit) list = rangeAhead(text, at) ? AT_DIGIT_WITH_RANGE : AT_DIGIT;
     else if (kind === NUMERAL) {
-      if (text.startsWith('百分之', at)) candidates = this.atPercentWord;
+      if (text.startsWith('百分之', at)) list = AT_PERCENT_WORD;
       else if (this.numeralPrecheck && !this.unitOrScaleAfterNumeral(text, at)) return null;
-      else candidates = this.atDigit;
-    } else candidates = this.atLeadWord;
-    for (const re of candidates) {
-      re.lastIndex = at;
-      const r = re.exec(text);
+      else list = AT_DIGIT;
+    } else list = AT_LEAD_WORD;
+    for (const expression of this.candidateLists[list]!) {
+      expression.re.lastIndex = at;
+      const r = expression.re.exec(text);
       if (!r || r[0].length === 0) continue;
-      const g = r.groups!;
-      const end = at + r[0].length;
-      const numText = g['num'] ?? g['lo'] ?? '';
-      if (re === this.wordAmount) {
-        const qualifier = POST_QUALIFIER[g['post'] ?? ''] ?? (/^(?:突破|超过)$/u.test(g['pre']!) ? 'more_than' : 'exact');
-        return { start: at, end, text: r[0], value: 1, valueLow: null, valueHigh: null, unit: `${g['scale']}${g['unit']}`, qualifier, numeral: 'chinese', problem: null };
-      }
-      if (numText === '') continue;
-      const chinese = !isAsciiDigit(numText.charCodeAt(0));
-      // A Chinese numeral is a quantity only with a unit or a scale after it, and only with a digit
-      // in it: 千亿产业 and 百万 are names and manners of speaking, not amounts.
-      if (re === this.single && chinese && !g['unit'] && !g['scale']) continue;
-      if (chinese && !/[零〇一二两三四五六七八九十]/u.test(numText)) continue;
-      // A qualifier word with no number after it is just a word.
-      if (g['pre'] && numText === '') continue;
-      // 万万, 亿亿: a scale word twice cannot be read (also when the second begins a unit, 万万人).
-      if (isScaleWord(text.charCodeAt(end)) || (g['scale'] && g['unit'] !== undefined && isScaleWord(g['unit'].charCodeAt(0)))) {
-        return this.unreadable(text, at, at + numText.length + (g['pre']?.length ?? 0) + (g['more']?.length ?? 0) + (g['scale']?.length ?? 0) + 1, 'scale word repeated');
-      }
-      let qualifier: Qualifier = 'exact';
-      if (g['pre']) qualifier = PRE_QUALIFIER[g['pre']]!;
-      if (g['more']) qualifier = 'more_than';
-      if (g['post']) qualifier = POST_QUALIFIER[g['post']]!;
-      let unit = `${g['scale'] ?? ''}${g['unit'] ?? ''}` || null;
-      if (re === this.zhPercent) unit = '%';
-      if (re === this.range) {
-        const lo = parseNumber(g['lo']!);
-        const hi = parseNumber(g['hi']!);
-        if (lo === null || hi === null || !(lo < hi)) return this.unreadable(text, at, end, 'range that does not rise');
-        return { start: at, end, text: r[0], value: null, valueLow: lo, valueHigh: hi, unit, qualifier: 'range', numeral: 'arabic', problem: null };
-      }
-      const value = parseNumber(numText);
-      if (value === null || !Number.isFinite(value)) return this.unreadable(text, at, end, 'numeral that cannot be read');
-      return { start: at, end, text: r[0], value, valueLow: null, valueHigh: null, unit, qualifier, numeral: chinese ? 'chinese' : 'arabic', problem: null };
+      const q = this.fromMatch(text, at, expression, r);
+      if (q !== null) return q;
     }
     return null;
+  }
+
+  /**
+   * The quantity an expression's match at `at` reads, or null to try the next expression. Apart
+   * from readAt: compiled on its own, a deoptimization in one (a range of decimals, a rare
+   * numeral) recompiles it alone rather than both.
+   */
+  private fromMatch(text: string, at: number, expression: Numbered, r: RegExpExecArray): Quantity | null {
+    const parts = expression.parts;
+    const end = at + r[0].length;
+    const pre = part(r, parts.pre);
+    const more = part(r, parts.more);
+    const scale = part(r, parts.scale);
+    const unitWord = part(r, parts.unit);
+    const post = part(r, parts.post);
+    const numText = part(r, parts.num) ?? part(r, parts.lo) ?? '';
+    if (expression === this.wordAmount) {
+      const qualifier = POST_QUALIFIER[post ?? ''] ?? (/^(?:突破|超过)$/u.test(pre!) ? 'more_than' : 'exact');
+      return { start: at, end, text: r[0], value: 1, valueLow: null, valueHigh: null, unit: `${scale}${unitWord}`, qualifier, numeral: 'chinese', problem: null };
+    }
+    if (numText === '') return null;
+    const chinese = !isAsciiDigit(numText.charCodeAt(0));
+    // A Chinese numeral is a quantity only with a unit or a scale after it, and only with a digit
+    // in it: 千亿产业 and 百万 are names and manners of speaking, not amounts.
+    if (expression === this.single && chinese && !unitWord && !scale) return null;
+    if (chinese && !/[零〇一二两三四五六七八九十]/u.test(numText)) return null;
+    // A qualifier word with no number after it is just a word.
+    if (pre && numText === '') return null;
+    // 万万, 亿亿: a scale word twice cannot be read (also when the second begins a unit, 万万人);
+    // bounded, since a read past the end (NaN) deoptimizes the compiled scanner.
+    if ((end < text.length && isScaleWord(text.charCodeAt(end))) || (scale && unitWord !== undefined && isScaleWord(unitWord.charCodeAt(0)))) {
+      return this.unreadable(text, at, at + numText.length + (pre?.length ?? 0) + (more?.length ?? 0) + (scale?.length ?? 0) + 1, 'scale word repeated');
+    }
+    let qualifier: Qualifier = 'exact';
+    if (pre) qualifier = PRE_QUALIFIER[pre]!;
+    if (more) qualifier = 'more_than';
+    if (post) qualifier = POST_QUALIFIER[post]!;
+    let unit = `${scale ?? ''}${unitWord ?? ''}` || null;
+    if (expression === this.zhPercent) unit = '%';
+    if (expression === this.range) {
+      const lo = parseNumber(part(r, parts.lo)!);
+      const hi = parseNumber(part(r, parts.hi)!);
+      if (lo === null || hi === null || !(lo < hi)) return this.unreadable(text, at, end, 'range that does not rise');
+      return { start: at, end, text: r[0], value: null, valueLow: lo, valueHigh: hi, unit, qualifier: 'range', numeral: 'arabic', problem: null };
+    }
+    const value = parseNumber(numText);
+    if (value === null || !Number.isFinite(value)) return this.unreadable(text, at, end, 'numeral that cannot be read');
+    return { start: at, end, text: r[0], value, valueLow: null, valueHigh: null, unit, qualifier, numeral: chinese ? 'chinese' : 'arabic', problem: null };
   }
 
   /**
@@ -216,13 +276,22 @@ export class QuantityScanner {
    */
   private unitOrScaleAfterNumeral(text: string, at: number): boolean {
     const n = text.length;
+    // The numeral run, then once a decimal point and its digits, in one loop with one increment,
+    // every test made at every numeral: a decimal or a 多 (rare) then reaches no code compiled
+    // without type feedback, which deoptimized readAt (this is inlined there).
+    let digits = CHINESE_DIGIT;
     let i = at;
-    while (i < n && CHINESE_DIGIT[text.charCodeAt(i)]) i++;
-    if (i + 1 < n && text.charCodeAt(i) === DIAN && CHINESE_DECIMAL[text.charCodeAt(i + 1)]) {
-      i += 2;
-      while (i < n && CHINESE_DECIMAL[text.charCodeAt(i)]) i++;
+    for (; i < n; i++) {
+      const c = text.charCodeAt(i);
+      if (digits[c]) continue;
+      const decimalNext = i + 1 < n && CHINESE_DECIMAL[text.charCodeAt(i + 1)] === 1;
+      if (digits === CHINESE_DECIMAL || c !== DIAN || !decimalNext) break;
+      digits = CHINESE_DECIMAL;
     }
-    if (i < n && (text.charCodeAt(i) === DUO || text.charCodeAt(i) === YU)) i++;
+    if (i < n) {
+      const c = text.charCodeAt(i);
+      i += c === DUO || c === YU ? 1 : 0;
+    }
     return i < n && this.unitOrScaleStart[text.charCodeAt(i)] === 1;
   }
 

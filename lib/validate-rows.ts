@@ -106,6 +106,11 @@ export interface CellCheck {
   cells: (values: Record<string, unknown>) => unknown[];
   /** INT64 columns: the schema says integer, Parquet needs it exact in a double. */
   wide: number[];
+  /** The schema's column names in order, and as a set. */
+  names: string[];
+  columnNames: Set<string>;
+  /** The raw_start column, or -1: where an error's line comes from. */
+  rawStart: number;
 }
 
 // What a row schema may say at its top level: anything else (a rule across columns) has no
@@ -149,6 +154,9 @@ export function cellCheckFor(spec: TableSpec): CellCheck {
     key: names.indexOf('key'),
     cells: cellsOf(names),
     wide: spec.columns.flatMap((c, i) => (c.type === 'INT64' ? [i] : [])),
+    names,
+    columnNames: new Set(names),
+    rawStart: names.indexOf('raw_start'),
   };
 }
 
@@ -251,7 +259,8 @@ export function validateCellRows(table: string, columns: readonly string[], rows
   const { spec, accepts, key } = check;
   const where = (row: unknown[]) => ({ file: origin.file, byteOffset: rawStartOf(row), line: origin.lines?.position(rawStartOf(row)).line ?? 1 });
   const named = (row: unknown[]) => spec.primaryKey.map((k) => `${k}=${String(row[spec.columns.findIndex((c) => c.name === k)])}`).join(', ');
-  if (columns.length !== spec.columns.length || columns.some((c, i) => c !== spec.columns[i]!.name)) {
+  // The check's own list of names (validateNamedRows passes it) is the schema's by construction.
+  if (columns !== check.names && (columns.length !== spec.columns.length || columns.some((c, i) => c !== spec.columns[i]!.name))) {
     throw new PipelineError(
       { ...(rows[0] ? where(rows[0]) : { file: origin.file }), field: `${spec.name}` },
       `the rows of table ${spec.name} have the columns ${columns.join(', ')}, but schemas/tables/${spec.name}.schema.json has ${spec.columns.map((c) => c.name).join(', ')}`,
@@ -260,19 +269,25 @@ export function validateCellRows(table: string, columns: readonly string[], rows
   }
   const seen = new Set<unknown>();
   const prefix = origin.docId === undefined ? null : `${origin.docId}:`;
-  for (const row of rows) {
+  const wide = check.wide;
+  // Indexed loops: a for-of over arrays of another elements kind (an empty list is one) deoptimizes.
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r]!;
     if (!accepts(row) && !check.validate()(row)) {
       const { field, problem, value } = describeCellError(row, columns, check.validate());
       throw rowErrors.invalid(spec, where(row), named(row), field, problem, value);
     }
-    for (const i of check.wide) {
+    for (let w = 0; w < wide.length; w++) {
+      const i = wide[w]!;
       if (row[i] !== null && !Number.isSafeInteger(row[i])) throw new Error(`${spec.name} row ${String(row[key])} column ${columns[i]}: ${String(row[i])} is not an integer`);
     }
     const own = row[key] as string;
     if (prefix !== null && own !== origin.docId && !own.startsWith(prefix)) throw rowErrors.foreignKey(spec, where(row), named(row), origin.docId!);
     // The key column alone is the primary key (cellCheck refuses a schema that says otherwise).
-    if (seen.has(own)) throw rowErrors.duplicate(spec, origin.file, named(row));
+    // A key already there leaves the set as it was: one hashed lookup per row, not two.
+    const size = seen.size;
     seen.add(own);
+    if (seen.size === size) throw rowErrors.duplicate(spec, origin.file, named(row));
   }
   return rows as Cell[][];
 }
@@ -284,9 +299,17 @@ export function validateCellRows(table: string, columns: readonly string[], rows
  */
 export function validateNamedRows(table: string, rows: readonly Record<string, unknown>[], origin: RowOrigin): Cell[][] {
   const check = cellCheck(table);
-  const names = check.spec.columns.map((c) => c.name);
-  const first = rows[0];
-  const unknown = first ? Object.keys(first).filter((n) => !names.includes(n)) : [];
+  if (rows.length > 0) refuseUnknownNames(check, rows[0]!, origin);
+  const cells: unknown[][] = new Array(rows.length);
+  for (let i = 0; i < rows.length; i++) cells[i] = check.cells(rows[i]!);
+  return validateCellRows(table, check.names, cells, check.rawStart < 0 ? () => 0 : (row) => row[check.rawStart] as number, origin);
+}
+
+/** A name the schema lacks fails the rows (every row of a table has the same names as the first). */
+function refuseUnknownNames(check: CellCheck, first: Record<string, unknown>, origin: RowOrigin): void {
+  const unknown: string[] = [];
+  const names = Object.keys(first);
+  for (let i = 0; i < names.length; i++) if (!check.columnNames.has(names[i]!)) unknown.push(names[i]!);
   if (unknown.length) {
     throw new PipelineError(
       { file: origin.file, field: `${check.spec.name}.${unknown[0]}` },
@@ -294,9 +317,6 @@ export function validateNamedRows(table: string, rows: readonly Record<string, u
       'Fix the stage that produced the rows, or the schema.',
     );
   }
-  const rawStart = names.indexOf('raw_start');
-  const cells = rows.map(check.cells);
-  return validateCellRows(table, names, cells, rawStart < 0 ? () => 0 : (row) => row[rawStart] as number, origin);
 }
 
 /** The first error as validateRows words it for an object row: a cell's index becomes its column. */

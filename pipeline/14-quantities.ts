@@ -4,7 +4,7 @@
  * The indicators stage then turns some into indicator values. A number that cannot be read is a
  * mention of class `other` with a warning, never a crash and never a value.
  */
-import type { Mention, MentionClass, Message, Stage } from '../lib/document.js';
+import type { Doc, Mention, MentionClass, Message, Paragraph, Stage, StageContext } from '../lib/document.js';
 import { withStage } from '../lib/document.js';
 import { catalog, standardUnit } from '../lib/catalog.js';
 import { message } from '../lib/messages.js';
@@ -70,25 +70,34 @@ export const quantities: Stage = {
       // Read in simplified characters (億元 is 亿元), report as written: offsets are the same.
       const readable = toSimplified(p.text);
       readableTexts[p.ordinal - 1] = readable;
-      for (const found of getScanner().scan(readable)) {
-        // Reported as written: the same offsets in the paragraph as it stands.
-        const written = readable === p.text;
-        const text = written ? found.text : p.text.slice(found.start, found.end);
-        const unitAt = found.unit === null || written ? -1 : found.text.lastIndexOf(found.unit);
-        const unit = unitAt < 0 ? found.unit : text.slice(unitAt, unitAt + found.unit!.length);
-        const mention: Mention = {
-          start: found.start, end: found.end, text, value: found.value, valueLow: found.valueLow, valueHigh: found.valueHigh, unit,
-          qualifier: found.qualifier, numeral: found.numeral, problem: found.problem,
-          paragraph: p.ordinal, textStart: p.textStart, cls: classify(found, readable), label: null, indicatorId: null,
-        };
-        const q = mention;
-        mentions.push(mention);
-        if (q.problem) {
-          const [rawStart, rawEnd] = rawRange(doc.map, p.textStart + q.start, p.textStart + q.end, doc.raw.length);
-          messages.push(message(doc, ctx, { severity: 'warning', stage: this.name, rule: 'quantity/unreadable', reason: `a number that cannot be read (${q.problem})`, rawStart, rawEnd, found: q.text }));
-        }
-      }
+      paragraphMentions(doc, ctx, this.name, p, readable, mentions, messages);
     }
     return withStage(doc, this, { data: { ...doc.data, mentions, readable: readableTexts }, messages: [...doc.messages, ...messages] });
   },
 };
+
+/**
+ * One paragraph's quantities as mentions, into `mentions` and `messages`. Apart from `run`, which
+ * deoptimizes on documents of new shapes: each worker compiles this hot loop again, and a small
+ * `run` recompiles cheaply.
+ */
+function paragraphMentions(doc: Doc, ctx: StageContext, stageName: string, p: Paragraph, readable: string, mentions: Mention[], messages: Message[]): void {
+  for (const found of getScanner().scan(readable)) {
+    // Reported as written: the same offsets in the paragraph as it stands.
+    const written = readable === p.text;
+    const text = written ? found.text : p.text.slice(found.start, found.end);
+    const unitAt = found.unit === null || written ? -1 : found.text.lastIndexOf(found.unit);
+    const unit = unitAt < 0 ? found.unit : text.slice(unitAt, unitAt + found.unit!.length);
+    const mention: Mention = {
+      start: found.start, end: found.end, text, value: found.value, valueLow: found.valueLow, valueHigh: found.valueHigh, unit,
+      qualifier: found.qualifier, numeral: found.numeral, problem: found.problem,
+      paragraph: p.ordinal, textStart: p.textStart, cls: classify(found, readable), label: null, indicatorId: null,
+    };
+    const q = mention;
+    mentions.push(mention);
+    if (q.problem) {
+      const [rawStart, rawEnd] = rawRange(doc.map, p.textStart + q.start, p.textStart + q.end, doc.raw.length);
+      messages.push(message(doc, ctx, { severity: 'warning', stage: stageName, rule: 'quantity/unreadable', reason: `a number that cannot be read (${q.problem})`, rawStart, rawEnd, found: q.text }));
+    }
+  }
+}

@@ -7,10 +7,10 @@
  * the sentence an estimate; 目标, 预期, 力争, 控制在 and the coming year's plan make targets.
  * Period and region come from the sentence, else the section, else the document.
  */
-import type { Doc, IndicatorValue, Mention, Message, Paragraph, Stage } from '../lib/document.js';
+import type { Doc, IndicatorValue, Mention, Message, Paragraph, Stage, StageContext } from '../lib/document.js';
 import { withStage } from '../lib/document.js';
 import { catalog, standardUnit, type Indicator } from '../lib/catalog.js';
-import { clauses, sentences, type Span } from '../lib/clauses.js';
+import { clauses, sentences, type Range, type Span } from '../lib/clauses.js';
 import { message } from '../lib/messages.js';
 import { rawRange } from '../lib/offset-map.js';
 import { groupBy } from '../lib/group.js';
@@ -223,6 +223,7 @@ function readableOf(doc: Doc, p: Paragraph): string {
 }
 
 const BARE_SCALE = /^(?:万亿|亿|万)$/u;
+const LEVEL_MEASURES: ReadonlySet<string> = new Set(['level', 'count']);
 
 // A document writes few units, many times: each is read in simplified characters once.
 const writtenUnits = new Map<string, { std: string; factor: number } | null>();
@@ -235,12 +236,18 @@ function writtenUnit(unit: string): { std: string; factor: number } | null {
 
 /** Units of a mention for an indicator: 329万贫困人口 has only a scale word; the noun gives the unit. */
 function unitFor(m: Mention, ind: Indicator | null): { std: string; factor: number } | null {
+  // A bare number first, so the comparisons below only ever see strings (a null reaching code
+  // compiled for strings deoptimizes it); and the measure is tested (by a set: a rare 'count'
+  // after `=== 'level' ||` was a comparison without feedback) before the rarely-true scale word,
+  // so it has type feedback before the rare case reaches compiled code.
+  const unit = m.unit;
+  if (unit === null) return null;
   // 增长3.5倍 is a growth of 350 percent.
-  if (m.unit === '倍' && ind?.unit_std === 'percent' && ind.measure === 'growth') return { std: 'percent', factor: 100 };
-  const std = m.unit === null ? null : writtenUnit(m.unit);
+  if (unit === '倍' && ind?.unit_std === 'percent' && ind.measure === 'growth') return { std: 'percent', factor: 100 };
+  const std = writtenUnit(unit);
   if (std) return std;
-  if (ind && m.unit && BARE_SCALE.test(m.unit) && (ind.measure === 'level' || ind.measure === 'count')) {
-    return { std: ind.unit_std, factor: m.unit === '万亿' ? 1e12 : m.unit === '亿' ? 1e8 : 1e4 };
+  if (ind && unit && LEVEL_MEASURES.has(ind.measure) && BARE_SCALE.test(unit)) {
+    return { std: ind.unit_std, factor: unit === '万亿' ? 1e12 : unit === '亿' ? 1e8 : 1e4 };
   }
   return null;
 }
@@ -278,14 +285,16 @@ function statusOf(fullSentence: string, before: string, after: string, section: 
   return 'actual';
 }
 
-const FULL_STOP = new Set([...'。！？!?'].map((c) => c.charCodeAt(0)));
+// One flag per UTF-16 unit: the walk to the sentence's ends tests every unit of it.
+const FULL_STOP = new Uint8Array(65536);
+for (const c of '。！？!?') FULL_STOP[c.charCodeAt(0)] = 1;
 
 /** The sentence up to 。！？ around a position (the ；-separated items share it). */
 function fullSentenceAt(text: string, at: number): { start: number; text: string } {
   let start = at;
-  while (start > 0 && !FULL_STOP.has(text.charCodeAt(start - 1))) start--;
+  while (start > 0 && FULL_STOP[text.charCodeAt(start - 1)] === 0) start--;
   let end = at;
-  while (end < text.length && !FULL_STOP.has(text.charCodeAt(end))) end++;
+  while (end < text.length && FULL_STOP[text.charCodeAt(end)] === 0) end++;
   return { start, text: text.slice(start, end + 1) };
 }
 
@@ -293,141 +302,209 @@ export const indicators: Stage = {
   name: 'indicators',
   version: '1',
   run(doc, ctx) {
-    const meta = doc.meta!;
-    const lex = getLexicon();
-    const byId = indicatorsById();
     const mentions = (doc.data.mentions ?? []).map((m) => ({ ...m }));
     const values: IndicatorValue[] = [];
     const messages: Message[] = [];
     const paragraphs = doc.paragraphs ?? [];
-
-    // A paragraph that opens with a time (一年来，… / 特别是刚刚过去的2022年，…) dates the paragraphs
-    // after it until the next heading.
-    const carried = new Map<number, Period | null>();
-    let context: Period | null = null;
-    for (const p of paragraphs) {
-      const ordinal = p.ordinal;
-      if ((p.headingLevel ?? null) !== null) context = null;
-      else {
-        const text = readableOf(doc, p);
-        const lead = text.slice(0, Math.max(0, text.search(/[，,]/u)));
-        const start = TIME_START.exec(text)?.[0];
-        const opened = TIME_LEAD.test(lead) ? periodIn(lead, meta.year, meta.kind === 'government_work_report') : start ? periodIn(start, meta.year, meta.kind === 'government_work_report') : null;
-        if (opened) context = opened;
-      }
-      carried.set(ordinal, context);
-    }
-
+    const carried = carriedPeriods(doc, paragraphs);
     const byParagraph = groupBy(mentions, (m) => m.paragraph);
     for (const written of paragraphs) {
-      const ordinal = written.ordinal;
-      const own = byParagraph.get(ordinal) ?? [];
-      if (own.length === 0) continue;
-      // Matched in simplified characters, reported as written (the offsets are the same).
-      const p = asRead(written, readableOf(doc, written));
-      const inSentences = mentionsBySentence(own, sentences(p.text));
-      for (const [s, inSentence] of inSentences) {
-        const subjects: Subject[] = [];
-        subjects.push(...findNames(lex, s.text, s.start));
-        const sentenceClauses = clauses(s);
-        const clauseOf = (i: number) => sentenceClauses.find((c) => i >= c.start && i < c.end)!;
-        const respectively = s.text.indexOf('分别');
-
-        inSentence.forEach((m) => {
-          // 分别: the i-th number after 分别 belongs to the i-th subject before it.
-          let subject: Subject | undefined;
-          let targetId: string | null = null;
-          let listPredicate: string | null = null;
-          if (respectively >= 0 && m.start > s.start + respectively) {
-            const listClause = clauseOf(s.start + respectively);
-            const listSubjects = subjects.filter((x) => x.end <= s.start + respectively && x.start >= listClause.start);
-            const numbers = inSentence.filter((x) => x.start > s.start + respectively && x.start < listClause.end);
-            const k = numbers.indexOf(m);
-            const lastSubject = listSubjects.at(-1);
-            // Every number of the list takes the predicate said once for all (…分别增长11.6%、11.7%).
-            if (k >= 0 && lastSubject && numbers[0]) listPredicate = p.text.slice(lastSubject.end, numbers[0].start);
-            const compound = listSubjects.length === 1 ? COMPOUND[listSubjects[0]!.name] : undefined;
-            if (compound && k >= 0 && k < compound.length) {
-              subject = listSubjects[0];
-              targetId = compound[k]!;
-            } else if (k >= 0 && k < listSubjects.length && listSubjects.length === numbers.length) subject = listSubjects[k];
-          }
-          // 58个贫困县, 329万贫困人口: a catalogue name right after the number is its subject.
-          if (!subject) {
-            subject = subjects.find((x) => x.start >= m.end && x.start <= m.end + 8 && /^[\p{Script=Han}]*$/u.test(p.text.slice(m.end, x.start)));
-            // 10万贫困人口实施易地扶贫搬迁: a second name right after says what the people did.
-            const next = subject && subjects.find((x) => x.start > subject!.end && x.start <= subject!.end + 6 && !/[，。；、]/u.test(p.text.slice(subject!.end, x.start)));
-            if (next) subject = next;
-            // The counted thing must end at the name: 36个贫困县建档立卡贫困家庭 counts families.
-            if (subject && subject.start >= m.end && !NAME_ENDS.test(p.text.slice(subject.end, subject.end + 4))) subject = undefined;
-          }
-          if (!subject) {
-            const clause = clauseOf(m.start);
-            const before = subjects.filter((x) => x.end <= m.start);
-            subject = before.filter((x) => x.start >= clause.start).at(-1) ?? before.at(-1);
-            // A subject reaches into a later clause only when that clause is a bare predicate
-            // (…大关，年均增长约6%; …3.52%，控制在4.2%以内); a clause with words of its own has its own subject.
-            const predicateOnly = PREDICATE_CLAUSE.test(p.text.slice(clause.start, m.start));
-            if (subject && subject.start < clause.start && !predicateOnly) subject = undefined;
-          }
-          if (!subject) return;
-          // 一季度、上半年、前三季度…: values for part of a year are not the indicator's.
-          if (SUB_YEAR.test(p.text.slice(Math.max(s.start, Math.min(subject.start, clauseOf(m.start).start)), m.start))) return;
-          // 一个贫困村 in 决不落下一个贫困村: a one written in words is a manner of speaking.
-          if (m.numeral === 'chinese' && m.value === 1) return;
-          // The words that say what the number is: after the subject, or after the last number
-          // between them (…的2.4%提高到2019年底的23.18%), without a year that dates the number; the
-          // items of a list (提高177元、209元) share the words said before the first.
-          let between = inSentence.filter((o) => o !== m && o.start >= subject!.end && o.end <= m.start).at(-1);
-          while (between && /^[、和及与]$/u.test(p.text.slice(between.end, (inSentence[inSentence.indexOf(between) + 1] ?? m).start))) {
-            const earlier = inSentence[inSentence.indexOf(between) - 1];
-            if (!earlier || earlier.start < subject.end) {
-              between = undefined;
-              break;
-            }
-            between = earlier;
-          }
-          const predicate = listPredicate ?? (subject.start >= m.end ? '' : p.text.slice(between ? between.end : subject.end, m.start).replace(/(?:19|20)\d{2}年(?:底|末|初)?的$/u, ''));
-          let ind: Indicator | null = null;
-          if (targetId) {
-            const base = byId.get(targetId)!;
-            const growth = byId.get(`${targetId}_growth`);
-            const std = unitFor(m, base);
-            ind = std?.std === 'percent' ? (growth ?? null) : std?.std === base.unit_std && (!GROWTH_VERB.test(predicate) || TO_LEVEL.test(predicate)) ? base : null;
-          } else {
-            const fam = lex.families.get(subject.name);
-            if (fam) ind = pickIndicator(fam, m, predicate, subject.name);
-          }
-          m.label = written.text.slice(subject.start, subject.end);
-          // 单位国内生产总值能源消耗: a quantity per unit of GDP is not GDP.
-          if (/单位$|每万元$|万元$/u.test(p.text.slice(Math.max(s.start, subject.start - 3), subject.start))) return;
-          // 329万贫困人口全部脱贫: a stock of poor people that left poverty is a poverty reduction.
-          if (ind?.id === 'poor_population' && /^[^，。；]{0,6}(?:脱贫|摆脱贫困|实现脱贫)/u.test(p.text.slice(Math.max(subject.end, m.end)))) ind = byId.get('poverty_reduction') ?? ind;
-          if (!ind) return;
-          // 新增财政支出15.87亿元: an increment of a level is not the level.
-          if ((ind.measure === 'level' || ind.measure === 'count') && !ind.id.startsWith('new_') && /(?:新增|净增|增加|追加|减少|压减)$/u.test(p.text.slice(Math.max(s.start, subject.start - 2), subject.start))) return;
-          // 突破2万亿元、2.5万亿元: the word before the first item qualifies each item.
-          const prev = inSentence[inSentence.indexOf(m) - 1];
-          if (m.qualifier === 'exact' && prev && /^、$/u.test(p.text.slice(prev.end, m.start)) && /^(?:约|近|超过|突破|逾)/u.test(prev.text)) m.qualifier = prev.qualifier;
-          const value = makeValue(doc, ind, m, p, s, subject, predicate, carried.get(ordinal) ?? null, written.text);
-          if (!value) return;
-          const { min: lo, max: hi } = ind.plausible;
-          const stdValues = [value.valueStd, value.valueStdLow, value.valueStdHigh].filter((v): v is number => v !== null);
-          if (stdValues.some((v) => v < lo || v > hi)) {
-            const [rawStart, rawEnd] = rawRange(doc.map, p.textStart + m.start, p.textStart + m.end, doc.raw.length);
-            messages.push(message(doc, ctx, { severity: 'warning', stage: this.name, rule: 'indicator/implausible', reason: `${ind.id} ${stdValues.join('–')} ${ind.unit_std} is outside its plausible range ${lo}–${hi}; not published`, rawStart, rawEnd, found: m.text }));
-            return;
-          }
-          m.cls = 'indicator';
-          m.indicatorId = ind.id;
-          values.push(value);
-        });
-      }
+      const own = byParagraph.get(written.ordinal) ?? [];
+      if (own.length > 0) paragraphValues(doc, ctx, this.name, written, own, carried, values, messages);
     }
     values.push(...targetsWithoutNumber(doc, carried, byParagraph));
     return withStage(doc, this, { data: { ...doc.data, mentions, indicators: dedupe(values) }, messages: [...doc.messages, ...messages] });
   },
 };
+
+// The stage is cut into functions (carriedPeriods, paragraphValues, one per mention) rather than
+// one `run`: each worker isolate compiles the hot ones again, and a deoptimization recompiles
+// only the function it happens in, not everything inlined into one large one.
+
+/** The period each paragraph is carried into by an earlier one, by ordinal. */
+function carriedPeriods(doc: Doc, paragraphs: readonly Paragraph[]): Map<number, Period | null> {
+  const meta = doc.meta!;
+  // A paragraph that opens with a time (一年来，… / 特别是刚刚过去的2022年，…) dates the paragraphs
+  // after it until the next heading.
+  const carried = new Map<number, Period | null>();
+  let context: Period | null = null;
+  for (const p of paragraphs) {
+    const ordinal = p.ordinal;
+    if ((p.headingLevel ?? null) !== null) context = null;
+    else {
+      const text = readableOf(doc, p);
+      const lead = text.slice(0, Math.max(0, text.search(/[，,]/u)));
+      const start = TIME_START.exec(text)?.[0];
+      const opened = TIME_LEAD.test(lead) ? periodIn(lead, meta.year, meta.kind === 'government_work_report') : start ? periodIn(start, meta.year, meta.kind === 'government_work_report') : null;
+      if (opened) context = opened;
+    }
+    carried.set(ordinal, context);
+  }
+  return carried;
+}
+
+/** The indicator values of one paragraph's mentions (`own`, at least one), into `values` and `messages`. */
+function paragraphValues(doc: Doc, ctx: StageContext, stageName: string, written: Paragraph, own: Mention[], carried: Map<number, Period | null>, values: IndicatorValue[], messages: Message[]): void {
+  const lex = getLexicon();
+  const byId = indicatorsById();
+  const ordinal = written.ordinal;
+  // Matched in simplified characters, reported as written (the offsets are the same).
+  const p = asRead(written, readableOf(doc, written));
+  const inSentences = mentionsBySentence(own, sentences(p.text));
+  for (const [s, inSentence] of inSentences) {
+    const subjects: Subject[] = [];
+    subjects.push(...findNames(lex, s.text, s.start));
+    const sentenceClauses = clauses(s);
+    const scope: Scope = { p, s, inSentence, subjects, clauseOf: (i: number) => sentenceClauses.find((c) => i >= c.start && i < c.end)!, respectively: s.text.indexOf('分别') };
+    for (const m of inSentence) {
+      const value = mentionValue(doc, scope, m, byId, lex, carried.get(ordinal) ?? null, written.text);
+      if (value === null) continue;
+      const ind = byId.get(value.indicatorId)!;
+      const { min: lo, max: hi } = ind.plausible;
+      const stdValues = [value.valueStd, value.valueStdLow, value.valueStdHigh].filter((v): v is number => v !== null);
+      if (stdValues.some((v) => v < lo || v > hi)) {
+        messages.push(implausible(doc, ctx, stageName, p, m, ind, stdValues));
+        continue;
+      }
+      m.cls = 'indicator';
+      m.indicatorId = ind.id;
+      values.push(value);
+    }
+  }
+}
+
+// What the rules about one mention read of its sentence. The rules are cut into functions of
+// a few steps each (subject, predicate, indicator, value): one function with all of them took
+// TurboFan about 100 ms to compile, again in every worker and again after each deoptimization.
+interface Scope {
+  p: ReadParagraph;
+  s: Span;
+  /** The sentence's candidate numbers, in order. */
+  inSentence: Mention[];
+  /** The catalogue names in the sentence, in order. */
+  subjects: Subject[];
+  clauseOf: (i: number) => Range;
+  /** Where 分别 is in the sentence, or -1. */
+  respectively: number;
+}
+
+/** The value a mention states, or null; sets its label (and may take a listed qualifier) on the way. */
+function mentionValue(doc: Doc, scope: Scope, m: Mention, byId: Map<string, Indicator>, lex: Lexicon, carried: Period | null, written: string): IndicatorValue | null {
+  const { p, s } = scope;
+  // 分别: the i-th number after 分别 belongs to the i-th subject before it.
+  const listed = scope.respectively >= 0 && m.start > s.start + scope.respectively ? listSubject(scope, m) : null;
+  const targetId = listed?.targetId ?? null;
+  const subject = listed?.subject ?? subjectOf(scope, m);
+  if (!subject) return null;
+  // 一季度、上半年、前三季度…: values for part of a year are not the indicator's.
+  if (SUB_YEAR.test(p.text.slice(Math.max(s.start, Math.min(subject.start, scope.clauseOf(m.start).start)), m.start))) return null;
+  // 一个贫困村 in 决不落下一个贫困村: a one written in words is a manner of speaking.
+  if (m.numeral === 'chinese' && m.value === 1) return null;
+  const predicate = listed?.predicate ?? predicateOf(scope, m, subject);
+  let ind = targetId ? compoundIndicator(byId, targetId, m, predicate) : indicatorOf(lex, subject, m, predicate);
+  m.label = written.slice(subject.start, subject.end);
+  // 单位国内生产总值能源消耗: a quantity per unit of GDP is not GDP.
+  if (/单位$|每万元$|万元$/u.test(p.text.slice(Math.max(s.start, subject.start - 3), subject.start))) return null;
+  // 329万贫困人口全部脱贫: a stock of poor people that left poverty is a poverty reduction.
+  if (ind?.id === 'poor_population' && /^[^，。；]{0,6}(?:脱贫|摆脱贫困|实现脱贫)/u.test(p.text.slice(Math.max(subject.end, m.end)))) ind = byId.get('poverty_reduction') ?? ind;
+  if (!ind) return null;
+  // 新增财政支出15.87亿元: an increment of a level is not the level.
+  if ((ind.measure === 'level' || ind.measure === 'count') && !ind.id.startsWith('new_') && /(?:新增|净增|增加|追加|减少|压减)$/u.test(p.text.slice(Math.max(s.start, subject.start - 2), subject.start))) return null;
+  // 突破2万亿元、2.5万亿元: the word before the first item qualifies each item.
+  const prev = scope.inSentence[scope.inSentence.indexOf(m) - 1];
+  if (m.qualifier === 'exact' && prev && /^、$/u.test(p.text.slice(prev.end, m.start)) && /^(?:约|近|超过|突破|逾)/u.test(prev.text)) m.qualifier = prev.qualifier;
+  return makeValue(doc, ind, m, p, s, subject, predicate, carried, written);
+}
+
+/**
+ * A number after 分别: the subject at its place in the list before 分别 (or, for a compound
+ * subject, the indicator it names at that place), and the predicate said once for all.
+ */
+function listSubject(scope: Scope, m: Mention): { subject: Subject | undefined; targetId: string | null; predicate: string | null } {
+  const { p, s, respectively } = scope;
+  let subject: Subject | undefined;
+  let targetId: string | null = null;
+  let predicate: string | null = null;
+  const listClause = scope.clauseOf(s.start + respectively);
+  const listSubjects = scope.subjects.filter((x) => x.end <= s.start + respectively && x.start >= listClause.start);
+  const numbers = scope.inSentence.filter((x) => x.start > s.start + respectively && x.start < listClause.end);
+  const k = numbers.indexOf(m);
+  const lastSubject = listSubjects.at(-1);
+  // Every number of the list takes the predicate said once for all (…分别增长11.6%、11.7%).
+  if (k >= 0 && lastSubject && numbers[0]) predicate = p.text.slice(lastSubject.end, numbers[0].start);
+  const compound = listSubjects.length === 1 ? COMPOUND[listSubjects[0]!.name] : undefined;
+  if (compound && k >= 0 && k < compound.length) {
+    subject = listSubjects[0];
+    targetId = compound[k]!;
+  } else if (k >= 0 && k < listSubjects.length && listSubjects.length === numbers.length) subject = listSubjects[k];
+  return { subject, targetId, predicate };
+}
+
+/** The subject of a number not placed by a 分别 list: a name right after it, else the nearest before. */
+function subjectOf(scope: Scope, m: Mention): Subject | undefined {
+  // 58个贫困县, 329万贫困人口: a catalogue name right after the number is its subject.
+  return subjectAfter(scope, m) ?? subjectBefore(scope, m);
+}
+
+function subjectAfter(scope: Scope, m: Mention): Subject | undefined {
+  const { p, subjects } = scope;
+  let subject = subjects.find((x) => x.start >= m.end && x.start <= m.end + 8 && /^[\p{Script=Han}]*$/u.test(p.text.slice(m.end, x.start)));
+  // 10万贫困人口实施易地扶贫搬迁: a second name right after says what the people did.
+  const next = subject && subjects.find((x) => x.start > subject!.end && x.start <= subject!.end + 6 && !/[，。；、]/u.test(p.text.slice(subject!.end, x.start)));
+  if (next) subject = next;
+  // The counted thing must end at the name: 36个贫困县建档立卡贫困家庭 counts families.
+  if (subject && subject.start >= m.end && !NAME_ENDS.test(p.text.slice(subject.end, subject.end + 4))) subject = undefined;
+  return subject;
+}
+
+function subjectBefore(scope: Scope, m: Mention): Subject | undefined {
+  const clause = scope.clauseOf(m.start);
+  const before = scope.subjects.filter((x) => x.end <= m.start);
+  const subject = before.filter((x) => x.start >= clause.start).at(-1) ?? before.at(-1);
+  // A subject reaches into a later clause only when that clause is a bare predicate
+  // (…大关，年均增长约6%; …3.52%，控制在4.2%以内); a clause with words of its own has its own subject.
+  const predicateOnly = PREDICATE_CLAUSE.test(scope.p.text.slice(clause.start, m.start));
+  return subject && subject.start < clause.start && !predicateOnly ? undefined : subject;
+}
+
+/**
+ * The words that say what the number is: after the subject, or after the last number between
+ * them (…的2.4%提高到2019年底的23.18%), without a year that dates the number; the items of a
+ * list (提高177元、209元) share the words said before the first.
+ */
+function predicateOf(scope: Scope, m: Mention, subject: Subject): string {
+  const { p, inSentence } = scope;
+  if (subject.start >= m.end) return '';
+  let between = inSentence.filter((o) => o !== m && o.start >= subject.end && o.end <= m.start).at(-1);
+  while (between && /^[、和及与]$/u.test(p.text.slice(between.end, (inSentence[inSentence.indexOf(between) + 1] ?? m).start))) {
+    const earlier = inSentence[inSentence.indexOf(between) - 1];
+    if (!earlier || earlier.start < subject.end) {
+      between = undefined;
+      break;
+    }
+    between = earlier;
+  }
+  return p.text.slice(between ? between.end : subject.end, m.start).replace(/(?:19|20)\d{2}年(?:底|末|初)?的$/u, '');
+}
+
+/** One indicator of a compound subject (城乡居民收入: urban_income, rural_income), level or growth. */
+function compoundIndicator(byId: Map<string, Indicator>, targetId: string, m: Mention, predicate: string): Indicator | null {
+  const base = byId.get(targetId)!;
+  const growth = byId.get(`${targetId}_growth`);
+  const std = unitFor(m, base);
+  return std?.std === 'percent' ? (growth ?? null) : std?.std === base.unit_std && (!GROWTH_VERB.test(predicate) || TO_LEVEL.test(predicate)) ? base : null;
+}
+
+function indicatorOf(lex: Lexicon, subject: Subject, m: Mention, predicate: string): Indicator | null {
+  const fam = lex.families.get(subject.name);
+  return fam ? pickIndicator(fam, m, predicate, subject.name) : null;
+}
+
+function implausible(doc: Doc, ctx: StageContext, stageName: string, p: ReadParagraph, m: Mention, ind: Indicator, stdValues: number[]): Message {
+  const { min: lo, max: hi } = ind.plausible;
+  const [rawStart, rawEnd] = rawRange(doc.map, p.textStart + m.start, p.textStart + m.end, doc.raw.length);
+  return message(doc, ctx, { severity: 'warning', stage: stageName, rule: 'indicator/implausible', reason: `${ind.id} ${stdValues.join('–')} ${ind.unit_std} is outside its plausible range ${lo}–${hi}; not published`, rawStart, rawEnd, found: m.text });
+}
 
 /**
  * The sentences that hold candidate numbers (count or other, readable) wholly inside them, each
@@ -547,56 +624,64 @@ function dedupe(values: IndicatorValue[]): IndicatorValue[] {
  * 环境质量方面，包括A，B，…减排幅度，完成国家下达任务 (one row per indicator named).
  */
 function targetsWithoutNumber(doc: Doc, carried: Map<number, Period | null>, byParagraph: Map<number, Mention[]>): IndicatorValue[] {
-  const lex = getLexicon();
   const out: IndicatorValue[] = [];
   for (const written of doc.paragraphs ?? []) {
     const text = readableOf(doc, written);
     // Neither pattern crosses a sentence end, so a paragraph without them has no such target.
-    if (!NUMBERLESS_KEYWORD.test(text) && !ASSIGNED_TASK.test(text)) continue;
-    const p = asRead(written, text);
-    const amounts = (byParagraph.get(p.ordinal) ?? []).filter((m) => m.unit !== null && (m.cls === 'other' || m.cls === 'count' || m.cls === 'indicator'));
-    const row = (ind: Indicator, s: Span, start: number, length: number, note: string): IndicatorValue => {
-      const [rawStart, rawEnd] = rawRange(doc.map, p.textStart + start, p.textStart + start + length, doc.raw.length);
-      const period = resolvePeriod(doc, p, s, { start, end: start } as Mention, 'target', carried.get(p.ordinal) ?? null);
-      return {
-        indicatorId: ind.id, label: written.text.slice(start, start + length), value: null, valueLow: null, valueHigh: null, unit: null,
-        valueStd: null, valueStdLow: null, valueStdHigh: null, unitStd: ind.unit_std, qualifier: 'exact', status: 'target',
-        period: period.label, periodStart: `${period.start}-01-01`, periodEnd: `${period.end}-12-31`, region: doc.meta!.region,
-        paragraph: p.ordinal, section: p.section ?? null, sentence: written.text.slice(s.start, s.end), rawStart, rawEnd,
-        note: `target stated without a number: ${note}`,
-      };
-    };
-    for (const s of sentences(p.text)) {
-      for (const m of NUMBERLESS_KEYWORD.test(s.text) ? s.text.matchAll(NUMBERLESS_TARGET) : []) {
-        // Each alternative begins with the words naming the indicator.
-        const what = m.groups!['what'] ?? m.groups!['what2'] ?? m.groups!['what3'] ?? m.groups!['what4'] ?? '';
-        const found = findNames(lex, what).at(-1);
-        const fam = found && lex.families.get(found.name);
-        if (!found || !fam) continue;
-        const ind = m.groups!['growth'] || m.groups!['growth2'] || m.groups!['growth3']
-          ? fam.byMeasure.get('growth')
-          : m.groups!['what4'] !== undefined ? (fam.byMeasure.get('share') ?? fam.byMeasure.get('level')) : fam.byMeasure.get('level');
-        const start = s.start + m.index;
-        if (ind) out.push(row(ind, s, start + found.start, found.name.length, written.text.slice(start, start + m[0].length)));
-      }
-      const done = ASSIGNED_TASK.exec(s.text);
-      if (!done || amounts.some((m) => m.start >= s.start && m.end <= s.start + done.index)) continue;
-      const planned = !/预计/u.test(s.text) && ((p.section && PLAN_SECTION.test(p.section)) || /约束性指标是|预期目标|主要目标/u.test(p.text));
-      if (!planned) continue;
-      const listed = s.text.slice(0, done.index);
-      for (const a of findNames(lex, listed)) {
-        const fam = lex.families.get(a.name);
-        if (!fam) continue;
-        // The words after the name (or after the last name of a 、 list) say what is measured.
-        const rest = listed.slice(a.end);
-        const tail = rest.replace(/^(?:[、和及与][^，,、]{1,12})*/u, '').split(/[，,]/u)[0] ?? '';
-        const measureWords = rest.split(/[，,]/u)[0] + tail;
-        const ind = /下降|减排|降低/u.test(measureWords) ? fam.byMeasure.get('reduction') : /比例|率/u.test(a.name + measureWords) ? fam.byMeasure.get('share') : undefined;
-        if (ind) out.push(row(ind, s, s.start + a.start, a.name.length, done[0].replace(/^[，,]/u, '')));
-      }
-    }
+    if (NUMBERLESS_KEYWORD.test(text) || ASSIGNED_TASK.test(text)) numberlessTargetsIn(doc, written, text, carried, byParagraph, out);
   }
   return out;
+}
+
+/**
+ * The targets without a number in one paragraph that has the words of one, into `out`. Apart
+ * from the loop that looks for those words: the loop is hot and compiled in every worker, this
+ * is reached for few paragraphs and, inlined there, made each compile of it several times larger.
+ */
+function numberlessTargetsIn(doc: Doc, written: Paragraph, text: string, carried: Map<number, Period | null>, byParagraph: Map<number, Mention[]>, out: IndicatorValue[]): void {
+  const lex = getLexicon();
+  const p = asRead(written, text);
+  const amounts = (byParagraph.get(p.ordinal) ?? []).filter((m) => m.unit !== null && (m.cls === 'other' || m.cls === 'count' || m.cls === 'indicator'));
+  const row = (ind: Indicator, s: Span, start: number, length: number, note: string): IndicatorValue => {
+    const [rawStart, rawEnd] = rawRange(doc.map, p.textStart + start, p.textStart + start + length, doc.raw.length);
+    const period = resolvePeriod(doc, p, s, { start, end: start } as Mention, 'target', carried.get(p.ordinal) ?? null);
+    return {
+      indicatorId: ind.id, label: written.text.slice(start, start + length), value: null, valueLow: null, valueHigh: null, unit: null,
+      valueStd: null, valueStdLow: null, valueStdHigh: null, unitStd: ind.unit_std, qualifier: 'exact', status: 'target',
+      period: period.label, periodStart: `${period.start}-01-01`, periodEnd: `${period.end}-12-31`, region: doc.meta!.region,
+      paragraph: p.ordinal, section: p.section ?? null, sentence: written.text.slice(s.start, s.end), rawStart, rawEnd,
+      note: `target stated without a number: ${note}`,
+    };
+  };
+  for (const s of sentences(p.text)) {
+    for (const m of NUMBERLESS_KEYWORD.test(s.text) ? s.text.matchAll(NUMBERLESS_TARGET) : []) {
+      // Each alternative begins with the words naming the indicator.
+      const what = m.groups!['what'] ?? m.groups!['what2'] ?? m.groups!['what3'] ?? m.groups!['what4'] ?? '';
+      const found = findNames(lex, what).at(-1);
+      const fam = found && lex.families.get(found.name);
+      if (!found || !fam) continue;
+      const ind = m.groups!['growth'] || m.groups!['growth2'] || m.groups!['growth3']
+        ? fam.byMeasure.get('growth')
+        : m.groups!['what4'] !== undefined ? (fam.byMeasure.get('share') ?? fam.byMeasure.get('level')) : fam.byMeasure.get('level');
+      const start = s.start + m.index;
+      if (ind) out.push(row(ind, s, start + found.start, found.name.length, written.text.slice(start, start + m[0].length)));
+    }
+    const done = ASSIGNED_TASK.exec(s.text);
+    if (!done || amounts.some((m) => m.start >= s.start && m.end <= s.start + done.index)) continue;
+    const planned = !/预计/u.test(s.text) && ((p.section && PLAN_SECTION.test(p.section)) || /约束性指标是|预期目标|主要目标/u.test(p.text));
+    if (!planned) continue;
+    const listed = s.text.slice(0, done.index);
+    for (const a of findNames(lex, listed)) {
+      const fam = lex.families.get(a.name);
+      if (!fam) continue;
+      // The words after the name (or after the last name of a 、 list) say what is measured.
+      const rest = listed.slice(a.end);
+      const tail = rest.replace(/^(?:[、和及与][^，,、]{1,12})*/u, '').split(/[，,]/u)[0] ?? '';
+      const measureWords = rest.split(/[，,]/u)[0] + tail;
+      const ind = /下降|减排|降低/u.test(measureWords) ? fam.byMeasure.get('reduction') : /比例|率/u.test(a.name + measureWords) ? fam.byMeasure.get('share') : undefined;
+      if (ind) out.push(row(ind, s, s.start + a.start, a.name.length, done[0].replace(/^[，,]/u, '')));
+    }
+  }
 }
 
 const ASSIGNED_TASK = /[，,]?完成(?:国家|上级)?下达(?:的)?(?:任务|目标)/u;

@@ -34,6 +34,16 @@ describe('numeral pre-check', () => {
     assert.equal(fast.scan('二点五千万元')[0]?.text, '二点五千万元');
   });
 
+  test('agrees with the expressions on runs of numerals, decimal points, 多 and 余 before units', () => {
+    // The pre-check walks the numeral, a decimal point and its digits in one loop: texts dense in
+    // exactly those characters (二点五点三, 三点多万, 十点) try every way that walk can end.
+    const piece = fc.constantFrom(...'零〇一二两三四五六七八九十百千点多余万亿元个人%', '点五', '百分之', '万亿', 'x');
+    fc.assert(fc.property(fc.array(piece, { maxLength: 12 }), (parts) => {
+      const text = parts.join('');
+      assert.deepEqual(fast.scan(text), reference.scan(text), text);
+    }), { numRuns: 5000 });
+  });
+
   test('agrees with the expressions on every seed and national report', () => {
     const texts = SEEDS.map((f) => readFileSync(join(RAW, f), 'utf8'));
     if (existsSync(NATIONAL_CORPUS)) texts.push(...readNationalReports().map((r) => r.content));
