@@ -111,17 +111,22 @@ export interface IndicatorValue {
   note: string | null;
 }
 
+/**
+ * Every field is always there, null until its stage sets it: a document's `data` then has one
+ * shape whichever stages have run, so the stages that read or extend it (`{ ...doc.data, x }`)
+ * stay compiled for that one shape instead of being compiled again for each mix of fields.
+ */
 export interface DocData {
   /** Each paragraph's text in simplified characters (quantities stage), by ordinal - 1. */
-  readable?: string[];
+  readable: string[] | null;
   /** Every number in the paragraphs (quantities stage), classified (indicators stage). */
-  mentions?: Mention[];
+  mentions: Mention[] | null;
   /** Catalogued indicator values (indicators stage). */
-  indicators?: IndicatorValue[];
+  indicators: IndicatorValue[] | null;
   /** Raw byte offsets where a line marked up as a heading (markdown `#` or whole-line bold) starts. */
-  markupHeadings?: number[];
+  markupHeadings: number[] | null;
   /** Raw byte ranges of the document's text in its file (its parts), for accounting tests. */
-  rawSpans?: Array<[number, number]>;
+  rawSpans: Array<[number, number]> | null;
 }
 
 export interface StageRecord {
@@ -215,6 +220,7 @@ export function newDoc(file: string, raw: Uint8Array, rawSha256: string): Doc {
   return {
     file, raw, rawSha256, rawBytes: raw.length, rawChars: 0, encoding: 'unknown', text: '',
     map: { rawStart: new Int32Array(0), rawEnd: new Int32Array(0) },
-    meta: null, messages: [], corrections: [], history: [], paragraphs: null, data: {}, rows: null,
+    meta: null, messages: [], corrections: [], history: [], paragraphs: null,
+    data: { readable: null, mentions: null, indicators: null, markupHeadings: null, rawSpans: null }, rows: null,
   };
 }
