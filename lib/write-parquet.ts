@@ -420,13 +420,82 @@ function chunkStatistics(c: Column, pieces: ColumnPiece[]): ColumnMetaData['stat
   return { min_value: min, max_value: max, null_count: BigInt(nulls), ...(c.type === 'DOUBLE' ? { nan_count: BigInt(nans) } : {}) } as ColumnMetaData['statistics'];
 }
 
+type PageEncoding = 'PLAIN' | 'RLE_DICTIONARY' | 'DELTA_BINARY_PACKED';
+
+/** The pages of one column chunk as they are written: their offsets and encodings, and the chunk's uncompressed size. */
+class ChunkPages {
+  uncompressed = 0;
+  readonly pageOffsets: Array<{ offset: bigint; compressed_page_size: number; first_row_index: bigint }> = [];
+  readonly pageEncodings = new Map<PageEncoding, number>();
+
+  constructor(private readonly out: FlushingWriter, private readonly nullable: boolean) {}
+
+  /** The dictionary page: the values PLAIN, Snappy-compressed. */
+  dictionaryPage(dictionary: string[]): void {
+    const out = this.out;
+    const plain = plainText(dictionary);
+    const packed = snappyCompress(plain);
+    const headerStart = out.offset;
+    writePageHeader(out, { type: 'DICTIONARY_PAGE', uncompressed_page_size: plain.length, compressed_page_size: packed.length, dictionary_page_header: { num_values: dictionary.length, encoding: 'PLAIN' } });
+    this.uncompressed += out.offset - headerStart + plain.length;
+    out.appendBytes(packed);
+  }
+
+  /** A data page of the rows of `group`, starting at row `firstRow` of the chunk. */
+  page(group: ColumnPiece[], firstRow: number, encoding: PageEncoding, values: Uint8Array[], plainLength: number, compressed: boolean): void {
+    const out = this.out;
+    const offset = out.offset;
+    let rowsIn = 0;
+    let nulls = 0;
+    for (const p of group) (rowsIn += p.rows, nulls += p.nulls);
+    const levels = this.nullable ? definitionLevels(group, rowsIn) : EMPTY;
+    let valuesLength = 0;
+    for (const v of values) valuesLength += v.length;
+    writePageHeader(out, {
+      type: 'DATA_PAGE_V2',
+      uncompressed_page_size: levels.length + plainLength,
+      compressed_page_size: levels.length + valuesLength,
+      data_page_header_v2: {
+        num_values: rowsIn, num_nulls: nulls, num_rows: rowsIn, encoding,
+        definition_levels_byte_length: levels.length, repetition_levels_byte_length: 0, is_compressed: compressed,
+      },
+    });
+    this.uncompressed += out.offset - offset + levels.length + plainLength;
+    out.appendBytes(levels);
+    // Large values go to the file as they are; the rest is gathered, a megabyte at a time.
+    for (const v of values) if (v.length >= 1 << 18) out.appendLarge(v); else out.appendBytes(v);
+    if (out.index >= 1 << 20) out.flush();
+    this.pageOffsets.push({ offset: BigInt(offset), compressed_page_size: out.offset - offset, first_row_index: BigInt(firstRow) });
+    this.pageEncodings.set(encoding, (this.pageEncodings.get(encoding) ?? 0) + 1);
+  }
+}
+
+/** Dictionary indexes as a data page's values: the bit width, then the indexes RLE/bit-packed (uncompressed: V2 allows it page by page, and they are small already). */
+function dictionaryIndexes(indexes: Uint32Array, count: number): Uint8Array {
+  let max = 0;
+  for (let k = 0; k < count; k++) if (indexes[k]! > max) max = indexes[k]!;
+  const bitWidth = max === 0 ? 0 : 32 - Math.clz32(max);
+  const data = new Bytes();
+  data.byte(bitWidth);
+  rleHybrid(data, indexes, count, bitWidth);
+  return data.bytes();
+}
+
+/** The raw 32-bit values of a page's pieces, in one array. */
+function joinInts(group: ColumnPiece[], plainLength: number): Int32Array {
+  const ints = new Int32Array(plainLength / 4);
+  let at = 0;
+  for (const p of group) (ints.set(new Int32Array(p.values.buffer, p.values.byteOffset, p.values.length / 4), at), (at += p.values.length / 4));
+  return ints;
+}
+
 export class ParquetSink {
   private readonly file: FileSink;
   private readonly out: FlushingWriter;
   private readonly schema: SchemaElement[];
   private pieces: ColumnPiece[][];
   private readonly rowGroups: RowGroup[] = [];
-  private readonly indexes: Array<{ chunk: ColumnChunk; offsetIndex?: OffsetIndex }> = [];
+  private readonly indexes: Array<{ chunk: ColumnChunk; offsetIndex: OffsetIndex | undefined }> = [];
   buffered = 0;
   rows = 0;
 
@@ -471,7 +540,7 @@ export class ParquetSink {
       const { chunk, offsetIndex } = this.writeChunk(c, this.schema[i + 1]!, this.pieces[i]!, n);
       columns.push(chunk);
       uncompressed += Number(chunk.meta_data!.total_uncompressed_size);
-      this.indexes.push({ chunk, ...(offsetIndex ? { offsetIndex } : {}) });
+      this.indexes.push({ chunk, offsetIndex });
     });
     this.rowGroups.push({ columns, total_byte_size: BigInt(uncompressed), num_rows: BigInt(n), total_compressed_size: BigInt(this.out.offset - start) });
     this.out.flush();
@@ -480,75 +549,37 @@ export class ParquetSink {
     this.pieces = this.spec.columns.map(() => []);
   }
 
-  private writeChunk(c: Column, element: SchemaElement, pieces: ColumnPiece[], rows: number): { chunk: ColumnChunk; offsetIndex?: OffsetIndex } {
+  private writeChunk(c: Column, element: SchemaElement, pieces: ColumnPiece[], rows: number): { chunk: ColumnChunk; offsetIndex: OffsetIndex | undefined } {
     const out = this.out;
     const chunkStart = out.offset;
-    let uncompressed = 0;
+    const pages = new ChunkPages(out, c.nullable);
     let dictionaryOffset: bigint | undefined;
-    const pageOffsets: Array<{ offset: bigint; compressed_page_size: number; first_row_index: bigint }> = [];
-    const pageEncodings = new Map<'PLAIN' | 'RLE_DICTIONARY' | 'DELTA_BINARY_PACKED', number>();
-    const page = (group: ColumnPiece[], firstRow: number, encoding: 'PLAIN' | 'RLE_DICTIONARY' | 'DELTA_BINARY_PACKED', values: Uint8Array[], plainLength: number, compressed: boolean) => {
-      const offset = out.offset;
-      const rowsIn = group.reduce((a, p) => a + p.rows, 0);
-      const nulls = group.reduce((a, p) => a + p.nulls, 0);
-      const levels = c.nullable ? definitionLevels(group, rowsIn) : EMPTY;
-      const valuesLength = values.reduce((a, v) => a + v.length, 0);
-      writePageHeader(out, {
-        type: 'DATA_PAGE_V2',
-        uncompressed_page_size: levels.length + plainLength,
-        compressed_page_size: levels.length + valuesLength,
-        data_page_header_v2: {
-          num_values: rowsIn, num_nulls: nulls, num_rows: rowsIn, encoding,
-          definition_levels_byte_length: levels.length, repetition_levels_byte_length: 0, is_compressed: compressed,
-        },
-      });
-      uncompressed += out.offset - offset + levels.length + plainLength;
-      out.appendBytes(levels);
-      // Large values go to the file as they are; the rest is gathered, a megabyte at a time.
-      for (const v of values) if (v.length >= 1 << 18) out.appendLarge(v); else out.appendBytes(v);
-      if (out.index >= 1 << 20) out.flush();
-      pageOffsets.push({ offset: BigInt(offset), compressed_page_size: out.offset - offset, first_row_index: BigInt(firstRow) });
-      pageEncodings.set(encoding, (pageEncodings.get(encoding) ?? 0) + 1);
-    };
-    let encoding: 'PLAIN' | 'RLE_DICTIONARY' | 'DELTA_BINARY_PACKED' = 'PLAIN';
     const merged = usesDictionary(c) ? mergeDictionaries(pieces) : null;
     // A chunk of nulls only has no dictionary: its one page is PLAIN, with no values.
     if (merged && merged.count > 0) {
-      encoding = 'RLE_DICTIONARY';
-      const { dictionary, indexes, count } = merged;
       dictionaryOffset = BigInt(out.offset);
-      const plain = plainText(dictionary);
-      const packed = snappyCompress(plain);
-      const headerStart = out.offset;
-      writePageHeader(out, { type: 'DICTIONARY_PAGE', uncompressed_page_size: plain.length, compressed_page_size: packed.length, dictionary_page_header: { num_values: dictionary.length, encoding: 'PLAIN' } });
-      uncompressed += out.offset - headerStart + plain.length;
-      out.appendBytes(packed);
-      // The indexes go uncompressed (V2 allows it page by page): bit-packed, they are small already.
-      let max = 0;
-      for (let k = 0; k < count; k++) if (indexes[k]! > max) max = indexes[k]!;
-      const bitWidth = max === 0 ? 0 : 32 - Math.clz32(max);
-      const data = new Bytes();
-      data.byte(bitWidth);
-      rleHybrid(data, indexes, count, bitWidth);
-      const bytes = data.bytes();
-      page(pieces, 0, 'RLE_DICTIONARY', [bytes], bytes.length, false);
+      pages.dictionaryPage(merged.dictionary);
+      const bytes = dictionaryIndexes(merged.indexes, merged.count);
+      pages.page(pieces, 0, 'RLE_DICTIONARY', [bytes], bytes.length, false);
     } else if (deltaEncoded(c.type)) {
       for (const { group, firstRow, plainLength } of pagesOf(pieces)) {
-        const ints = new Int32Array(plainLength / 4);
-        let at = 0;
-        for (const p of group) (ints.set(new Int32Array(p.values.buffer, p.values.byteOffset, p.values.length / 4), at), (at += p.values.length / 4));
-        const delta = deltaBinaryPacked(ints);
+        const delta = deltaBinaryPacked(joinInts(group, plainLength));
         // Values whose differences do not fit in 32 bits stay PLAIN (no column of ours has them).
-        if (delta) page(group, firstRow, 'DELTA_BINARY_PACKED', [delta], delta.length, false);
-        else page(group, firstRow, 'PLAIN', group.map((p) => p.values), plainLength, false);
+        if (delta) pages.page(group, firstRow, 'DELTA_BINARY_PACKED', [delta], delta.length, false);
+        else pages.page(group, firstRow, 'PLAIN', group.map((p) => p.values), plainLength, false);
       }
     } else if (c.type === 'BOOLEAN') {
       const bits = booleanBits(pieces);
-      page(pieces, 0, 'PLAIN', [bits], bits.length, false);
+      pages.page(pieces, 0, 'PLAIN', [bits], bits.length, false);
     } else {
-      for (const { group, firstRow, plainLength } of pagesOf(pieces)) page(group, firstRow, 'PLAIN', snappyJoin(group, plainLength), plainLength, true);
+      for (const { group, firstRow, plainLength } of pagesOf(pieces)) pages.page(group, firstRow, 'PLAIN', snappyJoin(group, plainLength), plainLength, true);
     }
-    const dataPages = pageOffsets.length;
+    const { pageOffsets, pageEncodings, uncompressed } = pages;
+    // Pushed one by one rather than spread from arrays: a spread's iteration over arrays of
+    // different kinds made writeChunk's optimized code bail out (wrong map) and compile again.
+    const encodingStats: PageEncodingStats[] = [];
+    if (dictionaryOffset !== undefined) encodingStats.push({ page_type: 'DICTIONARY_PAGE', encoding: 'PLAIN', count: 1 });
+    for (const [e, count] of pageEncodings) encodingStats.push({ page_type: 'DATA_PAGE_V2', encoding: e, count });
     const chunk: ColumnChunk = {
       file_offset: BigInt(chunkStart),
       meta_data: {
@@ -562,13 +593,10 @@ export class ParquetSink {
         data_page_offset: pageOffsets[0]!.offset,
         ...(dictionaryOffset !== undefined ? { dictionary_page_offset: dictionaryOffset } : {}),
         statistics: chunkStatistics(c, pieces),
-        encoding_stats: [
-          ...(dictionaryOffset !== undefined ? [{ page_type: 'DICTIONARY_PAGE' as const, encoding: 'PLAIN' as const, count: 1 }] : []),
-          ...[...pageEncodings].map(([e, count]) => ({ page_type: 'DATA_PAGE_V2', encoding: e, count })),
-        ] as PageEncodingStats[],
+        encoding_stats: encodingStats,
       },
     };
-    return dataPages > 1 ? { chunk, offsetIndex: { page_locations: pageOffsets } } : { chunk };
+    return { chunk, offsetIndex: pageOffsets.length > 1 ? { page_locations: pageOffsets } : undefined };
   }
 
   close(): Written {
@@ -681,7 +709,10 @@ function booleanBits(pieces: ColumnPiece[]): Uint8Array {
   for (const p of pieces) n += p.values.length;
   const bits = new Uint8Array(Math.ceil(n / 8));
   let k = 0;
-  for (const p of pieces) for (const b of p.values) (bits[k >> 3]! |= b << (k & 7), k++);
+  for (const p of pieces) {
+    const values = p.values;
+    for (let j = 0; j < values.length; j++, k++) bits[k >> 3]! |= values[j]! << (k & 7);
+  }
   return bits;
 }
 
