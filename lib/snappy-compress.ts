@@ -54,7 +54,18 @@ function compress(input: Uint8Array, withLength: boolean): Uint8Array {
     }
   }
   o = compressInto(input, out, o);
-  return out.slice(0, o);
+  return copyOut(out, o);
+}
+
+/**
+ * The first `length` bytes of `out` in a plain Uint8Array over an ArrayBuffer of exactly that size
+ * (so a worker can transfer it), left uninitialised before the copy: `slice` zero-fills it first,
+ * which took a tenth of compression time.
+ */
+function copyOut(out: Uint8Array, length: number): Uint8Array {
+  const result = new Uint8Array(Buffer.allocUnsafeSlow(length).buffer, 0, length);
+  result.set(out.subarray(0, length));
+  return result;
 }
 
 /** The largest table size (in bits) that is at most the input length, as hyparquet-writer sizes it. */
@@ -98,9 +109,7 @@ function compressInto(input: Uint8Array, out: Uint8Array, o: number): number {
       // Copy the match, and again while the position after it matches at once.
       for (;;) {
         const base = ip;
-        let matched = 4;
-        while (ip + matched + 4 <= n && view.getInt32(ip + matched, true) === view.getInt32(candidate + matched, true)) matched += 4;
-        while (ip + matched < n && input[ip + matched] === input[candidate + matched]) matched++;
+        const matched = matchLength(view, input, ip, candidate, n);
         ip += matched;
         o = copy(base - candidate, matched, out, o);
         nextEmit = ip;
@@ -118,6 +127,22 @@ function compressInto(input: Uint8Array, out: Uint8Array, o: number): number {
   }
   if (nextEmit < n) o = literal(input, nextEmit, n - nextEmit, out, o);
   return o;
+}
+
+/**
+ * How far the bytes at `ip` equal those at `candidate` (which precedes it), the first four known
+ * to: four bytes at a time, and where four differ, the equal low bytes of their XOR (the data is
+ * little-endian) instead of a byte loop; byte by byte only in the last three bytes of the input.
+ */
+function matchLength(view: DataView, input: Uint8Array, ip: number, candidate: number, n: number): number {
+  let matched = 4;
+  while (ip + matched + 4 <= n) {
+    const diff = view.getInt32(ip + matched, true) ^ view.getInt32(candidate + matched, true);
+    if (diff !== 0) return matched + ((31 - Math.clz32(diff & -diff)) >> 3);
+    matched += 4;
+  }
+  while (ip + matched < n && input[ip + matched] === input[candidate + matched]) matched++;
+  return matched;
 }
 
 /** Bytes a literal element of `len` bytes takes: its tag, 0 to 4 bytes of length, the bytes. */
