@@ -177,23 +177,38 @@ function columnPiece(c: Column, cells: unknown[]): ColumnPiece {
   }
   const typed = c.type === 'INT64' ? present.map((v) => BigInt(v as number)) : c.type === 'DATE' ? present.map((v) => Date.parse(`${v as string}T00:00:00Z`) / DAY_MS) : present;
   const s = columnStatistics(typed, c.type);
-  const plain = plainBytes(c.type, typed);
+  // Text is encoded into a buffer kept between calls: only its compressed form is kept.
+  const plain = c.type === 'UTF8' ? plainTextScratch(typed as string[]) : plainBytes(c.type, typed);
   const values = c.type === 'BOOLEAN' || deltaEncoded(c.type) ? plain : snappyElements(plain);
   return { rows, nulls, defs, values, plainBytes: plain.length, dict: null, indexes: null, min: s.min_value, max: s.max_value, nans: Number(s.nan_count ?? 0) };
 }
 
 /** PLAIN bytes of present values (BOOLEAN: a byte each, bit-packed when the page is made). */
 function plainBytes(type: ColumnType, values: unknown[]): Uint8Array {
+  // Typed arrays filled by a loop: TypedArray.from iterates, several times slower on plain arrays.
+  const n = values.length;
   switch (type) {
     case 'INT32':
-    case 'DATE':
-      return new Uint8Array(Int32Array.from(values as number[]).buffer);
-    case 'INT64':
-      return new Uint8Array(BigInt64Array.from(values as bigint[]).buffer);
-    case 'DOUBLE':
-      return new Uint8Array(Float64Array.from(values as number[]).buffer);
-    case 'BOOLEAN':
-      return Uint8Array.from(values as boolean[], (v) => (v ? 1 : 0));
+    case 'DATE': {
+      const out = new Int32Array(n);
+      for (let j = 0; j < n; j++) out[j] = values[j] as number;
+      return new Uint8Array(out.buffer);
+    }
+    case 'INT64': {
+      const out = new BigInt64Array(n);
+      for (let j = 0; j < n; j++) out[j] = values[j] as bigint;
+      return new Uint8Array(out.buffer);
+    }
+    case 'DOUBLE': {
+      const out = new Float64Array(n);
+      for (let j = 0; j < n; j++) out[j] = values[j] as number;
+      return new Uint8Array(out.buffer);
+    }
+    case 'BOOLEAN': {
+      const out = new Uint8Array(n);
+      for (let j = 0; j < n; j++) out[j] = values[j] ? 1 : 0;
+      return out;
+    }
     case 'UTF8':
       return plainText(values as string[]);
   }
@@ -201,16 +216,36 @@ function plainBytes(type: ColumnType, values: unknown[]): Uint8Array {
 
 /** Strings as PLAIN BYTE_ARRAY: each one's UTF-8 length (4 bytes, little-endian), then its UTF-8 (a lone surrogate as U+FFFD). */
 export function plainText(values: string[]): Uint8Array {
+  return plainTextScratch(values).slice();
+}
+
+let textScratch = Buffer.allocUnsafeSlow(1 << 16);
+/** Above this size a scratch buffer is not kept for the next call (see SCRATCH_LIMIT in lib/snappy-compress.ts). */
+const TEXT_SCRATCH_LIMIT = 1 << 22;
+
+/**
+ * plainText's bytes in a buffer kept between calls, valid until the next call: for bytes that are
+ * compressed (copied) at once, which saves allocating a buffer of the worst-case size and copying
+ * the result out of it.
+ */
+function plainTextScratch(values: string[]): Uint8Array {
   let bound = 0;
-  for (const v of values) bound += 4 + v.length * 3;
-  const buf = Buffer.allocUnsafeSlow(bound);
+  for (let j = 0; j < values.length; j++) bound += 4 + values[j]!.length * 3;
+  let buf = textScratch;
+  if (buf.length < bound) {
+    buf = Buffer.allocUnsafeSlow(Math.max(bound, buf.length * 2));
+    if (buf.length <= TEXT_SCRATCH_LIMIT) textScratch = buf;
+  }
   let at = 0;
-  for (const v of values) {
-    const n = buf.write(v, at + 4, 'utf8');
-    buf.writeUInt32LE(n, at);
+  for (let j = 0; j < values.length; j++) {
+    const n = buf.write(values[j]!, at + 4, 'utf8');
+    buf[at] = n;
+    buf[at + 1] = n >>> 8;
+    buf[at + 2] = n >>> 16;
+    buf[at + 3] = n >>> 24;
     at += 4 + n;
   }
-  return new Uint8Array(buf.buffer, buf.byteOffset, at).slice();
+  return new Uint8Array(buf.buffer, buf.byteOffset, at);
 }
 
 /** A column chunk's statistics as the writer's metadata takes them. */
@@ -433,7 +468,7 @@ class ChunkPages {
   /** The dictionary page: the values PLAIN, Snappy-compressed. */
   dictionaryPage(dictionary: string[]): void {
     const out = this.out;
-    const plain = plainText(dictionary);
+    const plain = plainTextScratch(dictionary);
     const packed = snappyCompress(plain);
     const headerStart = out.offset;
     writePageHeader(out, { type: 'DICTIONARY_PAGE', uncompressed_page_size: plain.length, compressed_page_size: packed.length, dictionary_page_header: { num_values: dictionary.length, encoding: 'PLAIN' } });
