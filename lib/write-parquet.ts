@@ -145,10 +145,23 @@ if (endianness() !== 'LE') throw new Error('the Parquet writer writes numbers th
 /** Rows as column pieces: made once per document, maybe in a worker thread, and shared by every file the rows go to. */
 export function parquetColumns(spec: TableSpec, rows: Cell[][]): PackedColumns {
   return spec.columns.map((c, i) => {
-    const values: unknown[] = new Array(rows.length);
-    for (let j = 0; j < rows.length; j++) values[j] = rows[j]![i];
+    const values = genericArray();
+    for (let j = 0; j < rows.length; j++) values.push(rows[j]![i]);
     return [columnPiece(c, values)];
   });
+}
+
+/**
+ * An empty array whose elements are of the generic kind from the start, whatever it will hold. An
+ * array's map follows what was put in it (small integers, doubles, anything; holey if made by
+ * `new Array(n)`), and the code that reads columns' values, having seen one kind when TurboFan
+ * compiled it, bailed out (wrong map) at the next and was compiled again, in every thread: all
+ * these arrays now share one map.
+ */
+function genericArray(): unknown[] {
+  const a: unknown[] = [null];
+  a.pop();
+  return a;
 }
 
 function columnPiece(c: Column, cells: unknown[]): ColumnPiece {
@@ -159,28 +172,43 @@ function columnPiece(c: Column, cells: unknown[]): ColumnPiece {
   let present = cells;
   if (nulls) {
     defs = new Uint8Array(rows);
-    present = [];
+    present = genericArray();
     for (let j = 0; j < rows; j++) if (cells[j] !== null) (defs[j] = 1, present.push(cells[j]));
   }
-  if (usesDictionary(c)) {
-    const seen = new Map<string, number>();
-    const dict: string[] = [];
-    const indexes = new Uint32Array(present.length);
-    for (let j = 0; j < present.length; j++) {
-      const v = present[j] as string;
-      let k = seen.get(v);
-      if (k === undefined) seen.set(v, (k = dict.push(v) - 1));
-      indexes[j] = k;
-    }
-    const s = textBounds(dict);
-    return { rows, nulls, defs, values: EMPTY, plainBytes: 0, dict, indexes, min: s.min, max: s.max, nans: 0 };
+  return usesDictionary(c) ? dictionaryPiece(rows, nulls, defs, present as string[]) : plainPiece(c.type, rows, nulls, defs, present);
+}
+
+/** A dictionary column's piece: the distinct values in first-seen order, an index per present value. */
+function dictionaryPiece(rows: number, nulls: number, defs: Uint8Array | null, present: string[]): ColumnPiece {
+  const seen = new Map<string, number>();
+  const dict = genericArray() as string[];
+  const indexes = new Uint32Array(present.length);
+  for (let j = 0; j < present.length; j++) {
+    const v = present[j]!;
+    let k = seen.get(v);
+    if (k === undefined) seen.set(v, (k = dict.push(v) - 1));
+    indexes[j] = k;
   }
-  const typed = c.type === 'INT64' ? present.map((v) => BigInt(v as number)) : c.type === 'DATE' ? present.map((v) => Date.parse(`${v as string}T00:00:00Z`) / DAY_MS) : present;
-  const s = columnStatistics(typed, c.type);
+  const s = textBounds(dict);
+  return { rows, nulls, defs, values: EMPTY, plainBytes: 0, dict, indexes, min: s.min, max: s.max, nans: 0 };
+}
+
+/** A PLAIN column's piece: text Snappy-compressed, numbers and booleans raw. */
+function plainPiece(type: ColumnType, rows: number, nulls: number, defs: Uint8Array | null, present: unknown[]): ColumnPiece {
+  const typed = type === 'INT64' || type === 'DATE' ? physicalValues(type, present) : present;
+  const s = columnStatistics(typed, type);
   // Text is encoded into a buffer kept between calls: only its compressed form is kept.
-  const plain = c.type === 'UTF8' ? plainTextScratch(typed as string[]) : plainBytes(c.type, typed);
-  const values = c.type === 'BOOLEAN' || deltaEncoded(c.type) ? plain : snappyElements(plain);
+  const plain = type === 'UTF8' ? plainTextScratch(typed as string[]) : plainBytes(type, typed);
+  const values = type === 'BOOLEAN' || deltaEncoded(type) ? plain : snappyElements(plain);
   return { rows, nulls, defs, values, plainBytes: plain.length, dict: null, indexes: null, min: s.min_value, max: s.max_value, nans: Number(s.nan_count ?? 0) };
+}
+
+/** INT64 values as bigints, dates as days since 1970. */
+function physicalValues(type: 'INT64' | 'DATE', values: unknown[]): unknown[] {
+  const out = genericArray();
+  if (type === 'INT64') for (let j = 0; j < values.length; j++) out.push(BigInt(values[j] as number));
+  else for (let j = 0; j < values.length; j++) out.push(Date.parse(`${values[j] as string}T00:00:00Z`) / DAY_MS);
+  return out;
 }
 
 /** PLAIN bytes of present values (BOOLEAN: a byte each, bit-packed when the page is made). */
