@@ -424,10 +424,39 @@ function slicePiece(c: Column, p: ColumnPiece, from: number, to: number): Column
     bTo = vTo * width;
   }
   const part = plain.slice(bFrom, bTo);
-  const s = columnStatistics(plainValues(c.type, part), c.type);
+  const s = c.type === 'UTF8' ? plainTextBounds(part) : columnStatistics(plainValues(c.type, part), c.type);
   // The two parts go as Snappy literals, uncompressed: a cut is rare (once per row group), and
   // compressing again would cost the main thread more than the few bytes are worth.
   return { ...p, rows: to - from, nulls, defs, values: raw ? part : snappyLiteral(part), plainBytes: part.length, min: s.min_value, max: s.max_value, nans: Number(s.nan_count ?? 0) };
+}
+
+/**
+ * The bounds of PLAIN text compared as UTF-8 bytes, whose order is code point order (the order
+ * columnStatistics gives the decoded strings, a lone surrogate being U+FFFD in both): only the two
+ * bounds are decoded, not every value of a cut document's part.
+ */
+export function plainTextBounds(plain: Uint8Array): Statistics {
+  const view = new DataView(plain.buffer, plain.byteOffset, plain.length);
+  let minAt = -1;
+  let minLength = 0;
+  let maxAt = -1;
+  let maxLength = 0;
+  for (let at = 0; at < plain.length; ) {
+    const length = view.getUint32(at, true);
+    const v = at + 4;
+    if (minAt < 0) (minAt = maxAt = v, minLength = maxLength = length);
+    else if (compareBytes(plain, v, length, minAt, minLength) < 0) (minAt = v, minLength = length);
+    else if (compareBytes(plain, v, length, maxAt, maxLength) > 0) (maxAt = v, maxLength = length);
+    at = v + length;
+  }
+  const text = (from: number, length: number) => (from < 0 ? undefined : utf8Decoder.decode(plain.subarray(from, from + length)));
+  return { min_value: text(minAt, minLength), max_value: text(maxAt, maxLength), null_count: 0n };
+}
+
+function compareBytes(bytes: Uint8Array, a: number, aLength: number, b: number, bLength: number): number {
+  const n = Math.min(aLength, bLength);
+  for (let k = 0; k < n; k++) if (bytes[a + k] !== bytes[b + k]) return bytes[a + k]! - bytes[b + k]!;
+  return aLength - bLength;
 }
 
 const utf8Decoder = new TextDecoder();
