@@ -172,14 +172,15 @@ class RecordWriter {
     this.ensure(11);
     const buf = this.buf;
     if (v < 0) buf[this.at++] = 0x2d;
-    let x = Math.abs(v);
-    let digits = 1;
-    for (let t = x; t >= 10; t = Math.floor(t / 10)) digits++;
+    let x = v < 0 ? -v : v;
+    const digits = x < 10 ? 1 : x < 100 ? 2 : x < 1e3 ? 3 : x < 1e4 ? 4 : x < 1e5 ? 5 : x < 1e6 ? 6 : x < 1e7 ? 7 : x < 1e8 ? 8 : x < 1e9 ? 9 : 10;
     let at = this.at + digits;
     this.at = at;
     do {
-      buf[--at] = 0x30 + (x % 10);
-      x = Math.floor(x / 10);
+      // x is below 2^32 (|-2^31| included), so the unsigned shift truncates the quotient exactly.
+      const q = (x / 10) >>> 0;
+      buf[--at] = 0x30 + x - q * 10;
+      x = q;
     } while (x > 0);
   }
 
@@ -189,10 +190,14 @@ class RecordWriter {
     const start = this.lastStart[i]!;
     const end = this.lastEnd[i]!;
     this.ensure(end - start);
-    this.buf.copyWithin(this.at, start, end);
-    this.lastStart[i] = this.at;
-    this.at += end - start;
-    this.lastEnd[i] = this.at;
+    const buf = this.buf;
+    let at = this.at;
+    this.lastStart[i] = at;
+    // Most repeated fields are short ids and names: a loop costs less than calling copyWithin.
+    if (end - start < 32) for (let k = start; k < end; k++) buf[at++] = buf[k]!;
+    else (buf.copyWithin(at, start, end), (at += end - start));
+    this.at = at;
+    this.lastEnd[i] = at;
     return true;
   }
 
