@@ -45,9 +45,9 @@ export function csvField(v: string): string {
  * from the file they end up in. `firstRow` (rows already in the table) only numbers the rows in
  * an error.
  *
- * The bytes are written here, unit by unit, into a buffer kept between calls, not joined into a
- * string and encoded: that string (a rope of a node per field, flattened, then encoded) was most
- * of packing's CPU and garbage. The scan that encodes a value also finds what needs quoting.
+ * The bytes are written field by field into a buffer kept between calls, not joined into a string
+ * and encoded: that string (a rope of a node per field, flattened, then encoded) was most of
+ * packing's garbage. Numbers and repeated fields are written without a string.
  */
 export function csvBytes(spec: TableSpec, rows: Cell[][], firstRow = 0): Uint8Array {
   if (!warm) warmUp();
@@ -97,7 +97,7 @@ let warm = false;
  */
 function warmUp(): void {
   warm = true;
-  const texts = ['中文', '中文', ' a "b,c"\r\n', 'é\uD83D\uDE00\uD800\uDC00', '中'.repeat(NATIVE_LENGTH), `"${'中'.repeat(NATIVE_LENGTH)}"`];
+  const texts = ['中文', '中文', ' a "b,c"\r\n', 'é\uD83D\uDE00\uD800\uDC00'];
   const value = (type: string, j: number): Cell => {
     if (j % 5 === 4) return null;
     switch (type) {
@@ -201,69 +201,20 @@ class RecordWriter {
     return true;
   }
 
-  /** A text field of column `i`: quoted when csvField would quote it. */
+  /**
+   * A text field of column `i`, as csvField writes it, encoded by Buffer's native UTF-8 writer: the
+   * stages' values are mostly slices and concatenations of larger texts, which it flattens once,
+   * where a loop of charCodeAt in JavaScript went through an indirection per unit and was slower
+   * than the old rope-and-TextEncoder (measured in the 50 MB build's workers).
+   */
   field(i: number, v: string): void {
     const start = this.at;
     // Quoted, every unit may take 3 bytes (a quote doubled, 2), plus the two quotes.
     this.ensure(v.length * 3 + 2);
-    if (v.length >= NATIVE_LENGTH) {
-      // A long value is often a slice of a larger text or a concatenation, which a loop of
-      // charCodeAt reads through a level of indirection per unit; Buffer's native encoder flattens
-      // it once.
-      this.at += this.buf.write(NEEDS_QUOTES.test(v) ? `"${v.replaceAll('"', '""')}"` : v, start, 'utf8');
-    } else if (!this.utf8(v, false) || isSpace(v.charCodeAt(0)) || isSpace(v.charCodeAt(v.length - 1))) {
-      this.at = start;
-      this.buf[this.at++] = 0x22;
-      this.utf8(v, true);
-      this.buf[this.at++] = 0x22;
-    }
+    this.at += this.buf.write(csvField(v), start, 'utf8');
     this.lastValue[i] = v;
     this.lastStart[i] = start;
     this.lastEnd[i] = this.at;
-  }
-
-  /**
-   * `v` in UTF-8 (a lone surrogate as U+FFFD, as TextEncoder writes it), room for it ensured.
-   * Unquoted, it stops at the first unit that needs quoting and returns false; quoted, it doubles
-   * the quotes.
-   */
-  private utf8(v: string, quoted: boolean): boolean {
-    const buf = this.buf;
-    let at = this.at;
-    const n = v.length;
-    for (let k = 0; k < n; k++) {
-      const c = v.charCodeAt(k);
-      if (c < 0x80) {
-        if (c === 0x22 || c === 0x2c || c === 0x0a || c === 0x0d) {
-          if (!quoted) return false;
-          if (c === 0x22) buf[at++] = 0x22;
-        }
-        buf[at++] = c;
-      } else if (c < 0x800) {
-        buf[at++] = 0xc0 | (c >> 6);
-        buf[at++] = 0x80 | (c & 0x3f);
-      } else if (c < 0xd800 || c > 0xdfff) {
-        buf[at++] = 0xe0 | (c >> 12);
-        buf[at++] = 0x80 | ((c >> 6) & 0x3f);
-        buf[at++] = 0x80 | (c & 0x3f);
-      } else {
-        const d = k + 1 < n ? v.charCodeAt(k + 1) : 0;
-        if (c <= 0xdbff && d >= 0xdc00 && d <= 0xdfff) {
-          const p = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
-          buf[at++] = 0xf0 | (p >> 18);
-          buf[at++] = 0x80 | ((p >> 12) & 0x3f);
-          buf[at++] = 0x80 | ((p >> 6) & 0x3f);
-          buf[at++] = 0x80 | (p & 0x3f);
-          k++;
-        } else {
-          buf[at++] = 0xef;
-          buf[at++] = 0xbf;
-          buf[at++] = 0xbd;
-        }
-      }
-    }
-    this.at = at;
-    return true;
   }
 
   /** The bytes in a Uint8Array over an ArrayBuffer of exactly their size, left uninitialised before the copy. */
@@ -272,15 +223,6 @@ class RecordWriter {
     out.set(this.buf.subarray(0, this.at));
     return out;
   }
-}
-
-/** Values from this length on are encoded by Buffer (see RecordWriter.field); shorter ones cost more in the call. */
-export const NATIVE_LENGTH = 48;
-
-/** Whether a UTF-16 unit is white space to JavaScript's \s (NEEDS_QUOTES' anchors); a test checks every unit. */
-function isSpace(c: number): boolean {
-  if (c < 0x80) return c === 0x20 || (c >= 0x09 && c <= 0x0d);
-  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
 }
 
 /** Bytes gathered before a write: documents' records are a few kilobytes each. */
