@@ -92,8 +92,9 @@ let warm = false;
  * Write a few records of every table, with every kind of value and of array, 12 times, before the
  * first real ones: V8 records type feedback only once a function has run a few times, and
  * TurboFan compiled the writer after the first documents, which had not met every branch (a
- * negative number, a surrogate, a quote) nor both kinds of array the stages make rows in (packed
- * and holey), so its code bailed out and was compiled again, 7 times per thread on the 50 MB corpus.
+ * negative number, a quote) nor both kinds of array the stages make rows in (packed and holey),
+ * so its code bailed out and was compiled again: 7 times per thread on the 50 MB corpus, 3 or 4
+ * with this.
  */
 function warmUp(): void {
   warm = true;
@@ -209,10 +210,11 @@ class RecordWriter {
   }
 
   /**
-   * A text field of column `i`, as csvField writes it, encoded by Buffer's native UTF-8 writer: the
-   * stages' values are mostly slices and concatenations of larger texts, which it flattens once,
-   * where a loop of charCodeAt in JavaScript went through an indirection per unit and was slower
-   * than the old rope-and-TextEncoder (measured in the 50 MB build's workers).
+   * A text field of column `i`, as csvField writes it, encoded by Buffer's native UTF-8 writer. A
+   * loop of charCodeAt in JavaScript was faster on JSON-parsed rows but slower than the old
+   * rope-and-TextEncoder in the 50 MB build's workers, whose values are slices and concatenations
+   * of larger texts (a loop reads those through an indirection per unit; the native writer
+   * flattens them once).
    */
   field(i: number, v: string): void {
     const start = this.at;

@@ -1,7 +1,7 @@
 /**
  * The CSV writer against csv-stringify, field by field: white space at either edge of a value
  * (every unit JavaScript's \s matches, and the ones it does not), the quoting characters, and
- * values that repeat down a column (csvText remembers a column's previous field).
+ * values that repeat down a column (the writer copies a column's previous field).
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
