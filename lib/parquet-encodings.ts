@@ -154,6 +154,7 @@ export function deltaBinaryPacked(values: Int32Array): Uint8Array | null {
   out.varint(values.length);
   out.varint(zigzag(values[0] ?? 0));
   const deltas = new Float64Array(DELTA_BLOCK);
+  // Filled with zeros past the last difference, which pad the last miniblock.
   const packed = new Uint32Array(DELTA_MINIBLOCK);
   for (let start = 1; start < values.length; start += DELTA_BLOCK) {
     const n = Math.min(DELTA_BLOCK, values.length - start);
@@ -174,13 +175,16 @@ export function deltaBinaryPacked(values: Int32Array): Uint8Array | null {
         out.buf[widthsAt + m] = 0;
         continue;
       }
-      let max = 0;
-      for (let k = 0; k < DELTA_MINIBLOCK; k++) {
-        const v = from + k < n ? deltas[from + k]! - min : 0;
-        packed[k] = v;
-        if (v > max) max = v;
+      const to = Math.min(n, from + DELTA_MINIBLOCK);
+      // Each difference less the least one is below 2^32: an unsigned 32-bit value, OR-ed for the width.
+      let bitsUsed = 0;
+      for (let k = from; k < to; k++) {
+        const v = deltas[k]! - min;
+        packed[k - from] = v;
+        bitsUsed |= v;
       }
-      const width = max === 0 ? 0 : 32 - Math.clz32(max);
+      if (to - from < DELTA_MINIBLOCK) packed.fill(0, to - from);
+      const width = 32 - Math.clz32(bitsUsed);
       out.buf[widthsAt + m] = width;
       packBits(out, packed, DELTA_MINIBLOCK, width);
     }
@@ -189,15 +193,25 @@ export function deltaBinaryPacked(values: Int32Array): Uint8Array | null {
 }
 
 /** `count` values (a multiple of 8) bit-packed at `width` bits each, least significant bit first. */
-function packBits(out: Bytes, values: Uint32Array, count: number, width: number): void {
+export function packBits(out: Bytes, values: Uint32Array, count: number, width: number): void {
   out.ensure((count * width) / 8);
   const buf = out.buf;
   let o = out.length;
-  let acc = 0;
-  let bits = 0;
-  for (let k = 0; k < count; k++) {
-    acc += values[k]! * 2 ** bits;
-    for (bits += width; bits >= 8; bits -= 8, acc = Math.floor(acc / 256)) buf[o++] = acc % 256;
+  if (width <= 24) {
+    // Fewer than 8 bits wait in the accumulator, so a value of up to 24 bits shifted past them fits in 32.
+    let acc = 0;
+    let bits = 0;
+    for (let k = 0; k < count; k++) {
+      acc |= values[k]! << bits;
+      for (bits += width; bits >= 8; bits -= 8, acc >>>= 8) buf[o++] = acc & 0xff;
+    }
+  } else {
+    let acc = 0;
+    let bits = 0;
+    for (let k = 0; k < count; k++) {
+      acc += values[k]! * 2 ** bits;
+      for (bits += width; bits >= 8; bits -= 8, acc = Math.floor(acc / 256)) buf[o++] = acc % 256;
+    }
   }
   out.length = o;
 }

@@ -9,7 +9,7 @@
  * with the options we gave it, and a property test checks that both write the same bytes.
  */
 import { FileSink, type Written } from './file-sink.js';
-import type { TableSpec } from './table-schema.js';
+import { tableSpecs, type TableSpec } from './table-schema.js';
 import type { Cell } from './typed-row.js';
 
 /**
@@ -44,50 +44,194 @@ export function csvField(v: string): string {
  * transfer it instead of copying): formatting is per row, so a document's bytes can be made apart
  * from the file they end up in. `firstRow` (rows already in the table) only numbers the rows in
  * an error.
+ *
+ * The bytes are written field by field into a buffer kept between calls, not joined into a string
+ * and encoded: that string (a rope of a node per field, flattened, then encoded) was most of
+ * packing's garbage. Numbers and repeated fields are written without a string.
  */
 export function csvBytes(spec: TableSpec, rows: Cell[][], firstRow = 0): Uint8Array {
-  return encoder.encode(csvText(spec, rows, firstRow));
+  if (!warm) warmUp();
+  return records(spec, rows, firstRow);
 }
 
-const encoder = new TextEncoder();
-
-function csvText(spec: TableSpec, rows: Cell[][], firstRow: number): string {
+function records(spec: TableSpec, rows: Cell[][], firstRow: number): Uint8Array {
+  const w = new RecordWriter(spec.columns.length);
   const text = spec.columns.map((c) => c.type === 'UTF8');
-  // A column's previous value and its field: ids, file names, sections and classes repeat row
-  // after row, and a repeat (usually the very same string) skips the NA lookup and the scan for
-  // quoting. About a tenth of csvText's time on the 50 MB corpus.
-  const lastValue: Array<string | null> = spec.columns.map(() => null);
-  const lastField: string[] = spec.columns.map(() => '');
-  let out = '';
   for (let j = 0; j < rows.length; j++) {
     const row = rows[j]!;
     for (let i = 0; i < row.length; i++) {
       const v = row[i]!;
-      if (i > 0) out += ',';
+      if (i > 0) w.byte(0x2c);
       if (v === null) continue;
       if (typeof v === 'string') {
         // typedRow admits only ISO dates in a DATE column: nothing there to quote.
-        if (!text[i]) out += v;
-        else if (v === lastValue[i]) out += lastField[i]!;
-        else {
+        if (!text[i]) w.ascii(v);
+        else if (!w.repeat(i, v)) {
           if (v.length <= NA_MAX_LENGTH && PANDAS_NA_STRINGS.has(v)) {
             throw new AmbiguousCsvValueError(`table ${spec.name}, row ${firstRow + j + 1}, column ${spec.columns[i]!.name}: the value "${v}" would read as missing in pandas`);
           }
-          const field = csvField(v);
-          lastValue[i] = v;
-          lastField[i] = field;
-          out += field;
+          w.field(i, v);
         }
       } else if (typeof v === 'number') {
         // typedRow admits only finite numbers; String gives the shortest round-trip form.
-        out += String(v);
+        if ((v | 0) === v) w.integer(v);
+        else w.ascii(String(v));
       } else {
-        out += v ? 'true' : 'false';
+        w.ascii(v ? 'true' : 'false');
       }
     }
-    out += '\r\n';
+    w.byte(0x0d);
+    w.byte(0x0a);
   }
-  return out;
+  return w.result();
+}
+
+let warm = false;
+
+/**
+ * Write a few records of every table, with every kind of value and of array, 12 times, before the
+ * first real ones: V8 records type feedback only once a function has run a few times, and
+ * TurboFan compiled the writer after the first documents, which had not met every branch (a
+ * negative number, a quote) nor both kinds of array the stages make rows in (packed and holey),
+ * so its code bailed out and was compiled again: 7 times per thread on the 50 MB corpus, 3 or 4
+ * with this.
+ */
+function warmUp(): void {
+  warm = true;
+  const texts = ['中文', '中文', ' a "b,c"\r\n', 'é\uD83D\uDE00\uD800\uDC00'];
+  const value = (type: string, j: number): Cell => {
+    if (j % 5 === 4) return null;
+    switch (type) {
+      case 'UTF8': return texts[j % texts.length]!;
+      case 'INT32': case 'INT64': return [7, -12, 2147483647, 0][j % 4]!;
+      case 'DOUBLE': return [0.5, -1e21, 3, -2][j % 4]!;
+      case 'BOOLEAN': return j % 2 === 0;
+      default: return '2024-01-31';
+    }
+  };
+  for (const spec of tableSpecs()) {
+    const packed: Cell[][] = [];
+    const holey: Cell[][] = new Array<Cell[]>(8);
+    for (let j = 0; j < 8; j++) {
+      const row = spec.columns.map((c) => value(c.type, j));
+      const holeyRow = new Array<Cell>(row.length);
+      for (let i = 0; i < row.length; i++) holeyRow[i] = row[i]!;
+      packed.push(row);
+      holey[j] = holeyRow;
+    }
+    for (let round = 0; round < 12; round++) (records(spec, packed, 0), records(spec, holey, 0));
+  }
+}
+
+/**
+ * Buffer's native UTF-8 writer, which `buf.write(text, at, 'utf8')` calls after normalising its
+ * arguments in JavaScript: called directly, without that per-field overhead. Node does not
+ * document it, so the types do not list it.
+ */
+type Utf8Buffer = Buffer & { utf8Write(text: string, offset: number): number };
+
+let scratch = Buffer.allocUnsafeSlow(1 << 16) as Utf8Buffer;
+/** The largest buffer kept between calls; a larger document's records get one of their own. */
+const SCRATCH_LIMIT = 1 << 22;
+
+/** A document's records as bytes, and where each column's previous text field was written. */
+class RecordWriter {
+  buf: Utf8Buffer = scratch;
+  at = 0;
+  /**
+   * A column's previous value and its field's bytes: ids, file names, sections and classes repeat
+   * row after row, and a repeat (usually the very same string) is copied, skipping the NA lookup,
+   * the encoding and the scan for quoting.
+   */
+  private readonly lastValue: Array<string | null>;
+  private readonly lastStart: number[];
+  private readonly lastEnd: number[];
+
+  constructor(columns: number) {
+    this.lastValue = new Array<string | null>(columns).fill(null);
+    this.lastStart = new Array<number>(columns).fill(0);
+    this.lastEnd = new Array<number>(columns).fill(0);
+  }
+
+  private ensure(n: number): void {
+    if (this.at + n <= this.buf.length) return;
+    const next = Buffer.allocUnsafeSlow(Math.max(this.buf.length * 2, this.at + n)) as Utf8Buffer;
+    next.set(this.buf.subarray(0, this.at));
+    this.buf = next;
+    if (next.length <= SCRATCH_LIMIT) scratch = next;
+  }
+
+  byte(b: number): void {
+    this.ensure(1);
+    this.buf[this.at++] = b;
+  }
+
+  /** Text known to be ASCII: numbers' and dates' forms, true and false. */
+  ascii(v: string): void {
+    this.ensure(v.length);
+    const buf = this.buf;
+    let at = this.at;
+    for (let k = 0; k < v.length; k++) buf[at++] = v.charCodeAt(k);
+    this.at = at;
+  }
+
+  /** An integer of at most 32 bits in decimal, as String writes it (and -0 as 0). */
+  integer(v: number): void {
+    this.ensure(11);
+    const buf = this.buf;
+    if (v < 0) buf[this.at++] = 0x2d;
+    let x = v < 0 ? -v : v;
+    const digits = x < 10 ? 1 : x < 100 ? 2 : x < 1e3 ? 3 : x < 1e4 ? 4 : x < 1e5 ? 5 : x < 1e6 ? 6 : x < 1e7 ? 7 : x < 1e8 ? 8 : x < 1e9 ? 9 : 10;
+    let at = this.at + digits;
+    this.at = at;
+    do {
+      // x is below 2^32 (|-2^31| included), so the unsigned shift truncates the quotient exactly.
+      const q = (x / 10) >>> 0;
+      buf[--at] = 0x30 + x - q * 10;
+      x = q;
+    } while (x > 0);
+  }
+
+  /** Column `i`'s previous field again, if `v` is its previous value. */
+  repeat(i: number, v: string): boolean {
+    if (v !== this.lastValue[i]) return false;
+    const start = this.lastStart[i]!;
+    const end = this.lastEnd[i]!;
+    this.ensure(end - start);
+    const buf = this.buf;
+    let at = this.at;
+    this.lastStart[i] = at;
+    // Most repeated fields are short ids and names: a loop costs less than calling copyWithin.
+    if (end - start < 32) for (let k = start; k < end; k++) buf[at++] = buf[k]!;
+    else (buf.copyWithin(at, start, end), (at += end - start));
+    this.at = at;
+    this.lastEnd[i] = at;
+    return true;
+  }
+
+  /**
+   * A text field of column `i`, as csvField writes it, encoded by Buffer's native UTF-8 writer. A
+   * loop of charCodeAt in JavaScript was faster on JSON-parsed rows but slower than the old
+   * rope-and-TextEncoder in the 50 MB build's workers, whose values are slices and concatenations
+   * of larger texts (a loop reads those through an indirection per unit; the native writer
+   * flattens them once).
+   */
+  field(i: number, v: string): void {
+    const start = this.at;
+    // Quoted, every unit may take 3 bytes (a quote doubled, 2), plus the two quotes.
+    this.ensure(v.length * 3 + 2);
+    this.at += this.buf.utf8Write(csvField(v), start);
+    this.lastValue[i] = v;
+    this.lastStart[i] = start;
+    this.lastEnd[i] = this.at;
+  }
+
+  /** The bytes in a Uint8Array over an ArrayBuffer of exactly their size, left uninitialised before the copy. */
+  result(): Uint8Array {
+    const out = new Uint8Array(Buffer.allocUnsafeSlow(this.at).buffer, 0, this.at);
+    out.set(this.buf.subarray(0, this.at));
+    return out;
+  }
 }
 
 /** Bytes gathered before a write: documents' records are a few kilobytes each. */

@@ -145,10 +145,23 @@ if (endianness() !== 'LE') throw new Error('the Parquet writer writes numbers th
 /** Rows as column pieces: made once per document, maybe in a worker thread, and shared by every file the rows go to. */
 export function parquetColumns(spec: TableSpec, rows: Cell[][]): PackedColumns {
   return spec.columns.map((c, i) => {
-    const values: unknown[] = new Array(rows.length);
-    for (let j = 0; j < rows.length; j++) values[j] = rows[j]![i];
+    const values = genericArray();
+    for (let j = 0; j < rows.length; j++) values.push(rows[j]![i]);
     return [columnPiece(c, values)];
   });
+}
+
+/**
+ * An empty array whose elements are of the generic kind from the start, whatever it will hold. An
+ * array's map follows what was put in it (small integers, doubles, anything; holey if made by
+ * `new Array(n)`), and the code that reads columns' values, having seen one kind when TurboFan
+ * compiled it, bailed out (wrong map) at the next and was compiled again, in every thread: all
+ * these arrays now share one map.
+ */
+function genericArray(): unknown[] {
+  const a: unknown[] = [null];
+  a.pop();
+  return a;
 }
 
 function columnPiece(c: Column, cells: unknown[]): ColumnPiece {
@@ -159,41 +172,71 @@ function columnPiece(c: Column, cells: unknown[]): ColumnPiece {
   let present = cells;
   if (nulls) {
     defs = new Uint8Array(rows);
-    present = [];
+    present = genericArray();
     for (let j = 0; j < rows; j++) if (cells[j] !== null) (defs[j] = 1, present.push(cells[j]));
   }
-  if (usesDictionary(c)) {
-    const seen = new Map<string, number>();
-    const dict: string[] = [];
-    const indexes = new Uint32Array(present.length);
-    for (let j = 0; j < present.length; j++) {
-      const v = present[j] as string;
-      let k = seen.get(v);
-      if (k === undefined) seen.set(v, (k = dict.push(v) - 1));
-      indexes[j] = k;
-    }
-    const s = textBounds(dict);
-    return { rows, nulls, defs, values: EMPTY, plainBytes: 0, dict, indexes, min: s.min, max: s.max, nans: 0 };
+  return usesDictionary(c) ? dictionaryPiece(rows, nulls, defs, present as string[]) : plainPiece(c.type, rows, nulls, defs, present);
+}
+
+/** A dictionary column's piece: the distinct values in first-seen order, an index per present value. */
+function dictionaryPiece(rows: number, nulls: number, defs: Uint8Array | null, present: string[]): ColumnPiece {
+  const seen = new Map<string, number>();
+  const dict = genericArray() as string[];
+  const indexes = new Uint32Array(present.length);
+  for (let j = 0; j < present.length; j++) {
+    const v = present[j]!;
+    let k = seen.get(v);
+    if (k === undefined) seen.set(v, (k = dict.push(v) - 1));
+    indexes[j] = k;
   }
-  const typed = c.type === 'INT64' ? present.map((v) => BigInt(v as number)) : c.type === 'DATE' ? present.map((v) => Date.parse(`${v as string}T00:00:00Z`) / DAY_MS) : present;
-  const s = columnStatistics(typed, c.type);
-  const plain = plainBytes(c.type, typed);
-  const values = c.type === 'BOOLEAN' || deltaEncoded(c.type) ? plain : snappyElements(plain);
+  const s = textBounds(dict);
+  return { rows, nulls, defs, values: EMPTY, plainBytes: 0, dict, indexes, min: s.min, max: s.max, nans: 0 };
+}
+
+/** A PLAIN column's piece: text Snappy-compressed, numbers and booleans raw. */
+function plainPiece(type: ColumnType, rows: number, nulls: number, defs: Uint8Array | null, present: unknown[]): ColumnPiece {
+  const typed = type === 'INT64' || type === 'DATE' ? physicalValues(type, present) : present;
+  const s = columnStatistics(typed, type);
+  // Text is encoded into a buffer kept between calls: only its compressed form is kept.
+  const plain = type === 'UTF8' ? plainTextScratch(typed as string[]) : plainBytes(type, typed);
+  const values = type === 'BOOLEAN' || deltaEncoded(type) ? plain : snappyElements(plain);
   return { rows, nulls, defs, values, plainBytes: plain.length, dict: null, indexes: null, min: s.min_value, max: s.max_value, nans: Number(s.nan_count ?? 0) };
+}
+
+/** INT64 values as bigints, dates as days since 1970. */
+function physicalValues(type: 'INT64' | 'DATE', values: unknown[]): unknown[] {
+  const out = genericArray();
+  if (type === 'INT64') for (let j = 0; j < values.length; j++) out.push(BigInt(values[j] as number));
+  else for (let j = 0; j < values.length; j++) out.push(Date.parse(`${values[j] as string}T00:00:00Z`) / DAY_MS);
+  return out;
 }
 
 /** PLAIN bytes of present values (BOOLEAN: a byte each, bit-packed when the page is made). */
 function plainBytes(type: ColumnType, values: unknown[]): Uint8Array {
+  // Typed arrays filled by a loop: TypedArray.from iterates, several times slower on plain arrays.
+  const n = values.length;
   switch (type) {
     case 'INT32':
-    case 'DATE':
-      return new Uint8Array(Int32Array.from(values as number[]).buffer);
-    case 'INT64':
-      return new Uint8Array(BigInt64Array.from(values as bigint[]).buffer);
-    case 'DOUBLE':
-      return new Uint8Array(Float64Array.from(values as number[]).buffer);
-    case 'BOOLEAN':
-      return Uint8Array.from(values as boolean[], (v) => (v ? 1 : 0));
+    case 'DATE': {
+      const out = new Int32Array(n);
+      for (let j = 0; j < n; j++) out[j] = values[j] as number;
+      return new Uint8Array(out.buffer);
+    }
+    case 'INT64': {
+      const out = new BigInt64Array(n);
+      for (let j = 0; j < n; j++) out[j] = values[j] as bigint;
+      return new Uint8Array(out.buffer);
+    }
+    case 'DOUBLE': {
+      const out = new Float64Array(n);
+      for (let j = 0; j < n; j++) out[j] = values[j] as number;
+      return new Uint8Array(out.buffer);
+    }
+    case 'BOOLEAN': {
+      const out = new Uint8Array(n);
+      for (let j = 0; j < n; j++) out[j] = values[j] ? 1 : 0;
+      return out;
+    }
     case 'UTF8':
       return plainText(values as string[]);
   }
@@ -201,16 +244,43 @@ function plainBytes(type: ColumnType, values: unknown[]): Uint8Array {
 
 /** Strings as PLAIN BYTE_ARRAY: each one's UTF-8 length (4 bytes, little-endian), then its UTF-8 (a lone surrogate as U+FFFD). */
 export function plainText(values: string[]): Uint8Array {
+  return plainTextScratch(values).slice();
+}
+
+/**
+ * Buffer's native UTF-8 writer, which `buf.write(text, at, 'utf8')` calls after normalising its
+ * arguments in JavaScript: called directly, without that per-value overhead. Node does not
+ * document it, so the types do not list it.
+ */
+type Utf8Buffer = Buffer & { utf8Write(text: string, offset: number): number };
+
+let textScratch = Buffer.allocUnsafeSlow(1 << 16) as Utf8Buffer;
+/** Above this size a scratch buffer is not kept for the next call (see SCRATCH_LIMIT in lib/snappy-compress.ts). */
+const TEXT_SCRATCH_LIMIT = 1 << 22;
+
+/**
+ * plainText's bytes in a buffer kept between calls, valid until the next call: for bytes that are
+ * compressed (copied) at once, which saves allocating a buffer of the worst-case size and copying
+ * the result out of it.
+ */
+function plainTextScratch(values: string[]): Uint8Array {
   let bound = 0;
-  for (const v of values) bound += 4 + v.length * 3;
-  const buf = Buffer.allocUnsafeSlow(bound);
+  for (let j = 0; j < values.length; j++) bound += 4 + values[j]!.length * 3;
+  let buf = textScratch;
+  if (buf.length < bound) {
+    buf = Buffer.allocUnsafeSlow(Math.max(bound, buf.length * 2)) as Utf8Buffer;
+    if (buf.length <= TEXT_SCRATCH_LIMIT) textScratch = buf;
+  }
   let at = 0;
-  for (const v of values) {
-    const n = buf.write(v, at + 4, 'utf8');
-    buf.writeUInt32LE(n, at);
+  for (let j = 0; j < values.length; j++) {
+    const n = buf.utf8Write(values[j]!, at + 4);
+    buf[at] = n;
+    buf[at + 1] = n >>> 8;
+    buf[at + 2] = n >>> 16;
+    buf[at + 3] = n >>> 24;
     at += 4 + n;
   }
-  return new Uint8Array(buf.buffer, buf.byteOffset, at).slice();
+  return new Uint8Array(buf.buffer, buf.byteOffset, at);
 }
 
 /** A column chunk's statistics as the writer's metadata takes them. */
@@ -361,10 +431,39 @@ function slicePiece(c: Column, p: ColumnPiece, from: number, to: number): Column
     bTo = vTo * width;
   }
   const part = plain.slice(bFrom, bTo);
-  const s = columnStatistics(plainValues(c.type, part), c.type);
+  const s = c.type === 'UTF8' ? plainTextBounds(part) : columnStatistics(plainValues(c.type, part), c.type);
   // The two parts go as Snappy literals, uncompressed: a cut is rare (once per row group), and
   // compressing again would cost the main thread more than the few bytes are worth.
   return { ...p, rows: to - from, nulls, defs, values: raw ? part : snappyLiteral(part), plainBytes: part.length, min: s.min_value, max: s.max_value, nans: Number(s.nan_count ?? 0) };
+}
+
+/**
+ * The bounds of PLAIN text compared as UTF-8 bytes, whose order is code point order (the order
+ * columnStatistics gives the decoded strings, a lone surrogate being U+FFFD in both): only the two
+ * bounds are decoded, not every value of a cut document's part.
+ */
+export function plainTextBounds(plain: Uint8Array): Statistics {
+  const view = new DataView(plain.buffer, plain.byteOffset, plain.length);
+  let minAt = -1;
+  let minLength = 0;
+  let maxAt = -1;
+  let maxLength = 0;
+  for (let at = 0; at < plain.length; ) {
+    const length = view.getUint32(at, true);
+    const v = at + 4;
+    if (minAt < 0) (minAt = maxAt = v, minLength = maxLength = length);
+    else if (compareBytes(plain, v, length, minAt, minLength) < 0) (minAt = v, minLength = length);
+    else if (compareBytes(plain, v, length, maxAt, maxLength) > 0) (maxAt = v, maxLength = length);
+    at = v + length;
+  }
+  const text = (from: number, length: number) => (from < 0 ? undefined : utf8Decoder.decode(plain.subarray(from, from + length)));
+  return { min_value: text(minAt, minLength), max_value: text(maxAt, maxLength), null_count: 0n };
+}
+
+function compareBytes(bytes: Uint8Array, a: number, aLength: number, b: number, bLength: number): number {
+  const n = Math.min(aLength, bLength);
+  for (let k = 0; k < n; k++) if (bytes[a + k] !== bytes[b + k]) return bytes[a + k]! - bytes[b + k]!;
+  return aLength - bLength;
 }
 
 const utf8Decoder = new TextDecoder();
@@ -420,13 +519,82 @@ function chunkStatistics(c: Column, pieces: ColumnPiece[]): ColumnMetaData['stat
   return { min_value: min, max_value: max, null_count: BigInt(nulls), ...(c.type === 'DOUBLE' ? { nan_count: BigInt(nans) } : {}) } as ColumnMetaData['statistics'];
 }
 
+type PageEncoding = 'PLAIN' | 'RLE_DICTIONARY' | 'DELTA_BINARY_PACKED';
+
+/** The pages of one column chunk as they are written: their offsets and encodings, and the chunk's uncompressed size. */
+class ChunkPages {
+  uncompressed = 0;
+  readonly pageOffsets: Array<{ offset: bigint; compressed_page_size: number; first_row_index: bigint }> = [];
+  readonly pageEncodings = new Map<PageEncoding, number>();
+
+  constructor(private readonly out: FlushingWriter, private readonly nullable: boolean) {}
+
+  /** The dictionary page: the values PLAIN, Snappy-compressed. */
+  dictionaryPage(dictionary: string[]): void {
+    const out = this.out;
+    const plain = plainTextScratch(dictionary);
+    const packed = snappyCompress(plain);
+    const headerStart = out.offset;
+    writePageHeader(out, { type: 'DICTIONARY_PAGE', uncompressed_page_size: plain.length, compressed_page_size: packed.length, dictionary_page_header: { num_values: dictionary.length, encoding: 'PLAIN' } });
+    this.uncompressed += out.offset - headerStart + plain.length;
+    out.appendBytes(packed);
+  }
+
+  /** A data page of the rows of `group`, starting at row `firstRow` of the chunk. */
+  page(group: ColumnPiece[], firstRow: number, encoding: PageEncoding, values: Uint8Array[], plainLength: number, compressed: boolean): void {
+    const out = this.out;
+    const offset = out.offset;
+    let rowsIn = 0;
+    let nulls = 0;
+    for (const p of group) (rowsIn += p.rows, nulls += p.nulls);
+    const levels = this.nullable ? definitionLevels(group, rowsIn) : EMPTY;
+    let valuesLength = 0;
+    for (const v of values) valuesLength += v.length;
+    writePageHeader(out, {
+      type: 'DATA_PAGE_V2',
+      uncompressed_page_size: levels.length + plainLength,
+      compressed_page_size: levels.length + valuesLength,
+      data_page_header_v2: {
+        num_values: rowsIn, num_nulls: nulls, num_rows: rowsIn, encoding,
+        definition_levels_byte_length: levels.length, repetition_levels_byte_length: 0, is_compressed: compressed,
+      },
+    });
+    this.uncompressed += out.offset - offset + levels.length + plainLength;
+    out.appendBytes(levels);
+    // Large values go to the file as they are; the rest is gathered, a megabyte at a time.
+    for (const v of values) if (v.length >= 1 << 18) out.appendLarge(v); else out.appendBytes(v);
+    if (out.index >= 1 << 20) out.flush();
+    this.pageOffsets.push({ offset: BigInt(offset), compressed_page_size: out.offset - offset, first_row_index: BigInt(firstRow) });
+    this.pageEncodings.set(encoding, (this.pageEncodings.get(encoding) ?? 0) + 1);
+  }
+}
+
+/** Dictionary indexes as a data page's values: the bit width, then the indexes RLE/bit-packed (uncompressed: V2 allows it page by page, and they are small already). */
+function dictionaryIndexes(indexes: Uint32Array, count: number): Uint8Array {
+  let max = 0;
+  for (let k = 0; k < count; k++) if (indexes[k]! > max) max = indexes[k]!;
+  const bitWidth = max === 0 ? 0 : 32 - Math.clz32(max);
+  const data = new Bytes();
+  data.byte(bitWidth);
+  rleHybrid(data, indexes, count, bitWidth);
+  return data.bytes();
+}
+
+/** The raw 32-bit values of a page's pieces, in one array. */
+function joinInts(group: ColumnPiece[], plainLength: number): Int32Array {
+  const ints = new Int32Array(plainLength / 4);
+  let at = 0;
+  for (const p of group) (ints.set(new Int32Array(p.values.buffer, p.values.byteOffset, p.values.length / 4), at), (at += p.values.length / 4));
+  return ints;
+}
+
 export class ParquetSink {
   private readonly file: FileSink;
   private readonly out: FlushingWriter;
   private readonly schema: SchemaElement[];
   private pieces: ColumnPiece[][];
   private readonly rowGroups: RowGroup[] = [];
-  private readonly indexes: Array<{ chunk: ColumnChunk; offsetIndex?: OffsetIndex }> = [];
+  private readonly indexes: Array<{ chunk: ColumnChunk; offsetIndex: OffsetIndex | undefined }> = [];
   buffered = 0;
   rows = 0;
 
@@ -471,7 +639,7 @@ export class ParquetSink {
       const { chunk, offsetIndex } = this.writeChunk(c, this.schema[i + 1]!, this.pieces[i]!, n);
       columns.push(chunk);
       uncompressed += Number(chunk.meta_data!.total_uncompressed_size);
-      this.indexes.push({ chunk, ...(offsetIndex ? { offsetIndex } : {}) });
+      this.indexes.push({ chunk, offsetIndex });
     });
     this.rowGroups.push({ columns, total_byte_size: BigInt(uncompressed), num_rows: BigInt(n), total_compressed_size: BigInt(this.out.offset - start) });
     this.out.flush();
@@ -480,75 +648,37 @@ export class ParquetSink {
     this.pieces = this.spec.columns.map(() => []);
   }
 
-  private writeChunk(c: Column, element: SchemaElement, pieces: ColumnPiece[], rows: number): { chunk: ColumnChunk; offsetIndex?: OffsetIndex } {
+  private writeChunk(c: Column, element: SchemaElement, pieces: ColumnPiece[], rows: number): { chunk: ColumnChunk; offsetIndex: OffsetIndex | undefined } {
     const out = this.out;
     const chunkStart = out.offset;
-    let uncompressed = 0;
+    const pages = new ChunkPages(out, c.nullable);
     let dictionaryOffset: bigint | undefined;
-    const pageOffsets: Array<{ offset: bigint; compressed_page_size: number; first_row_index: bigint }> = [];
-    const pageEncodings = new Map<'PLAIN' | 'RLE_DICTIONARY' | 'DELTA_BINARY_PACKED', number>();
-    const page = (group: ColumnPiece[], firstRow: number, encoding: 'PLAIN' | 'RLE_DICTIONARY' | 'DELTA_BINARY_PACKED', values: Uint8Array[], plainLength: number, compressed: boolean) => {
-      const offset = out.offset;
-      const rowsIn = group.reduce((a, p) => a + p.rows, 0);
-      const nulls = group.reduce((a, p) => a + p.nulls, 0);
-      const levels = c.nullable ? definitionLevels(group, rowsIn) : EMPTY;
-      const valuesLength = values.reduce((a, v) => a + v.length, 0);
-      writePageHeader(out, {
-        type: 'DATA_PAGE_V2',
-        uncompressed_page_size: levels.length + plainLength,
-        compressed_page_size: levels.length + valuesLength,
-        data_page_header_v2: {
-          num_values: rowsIn, num_nulls: nulls, num_rows: rowsIn, encoding,
-          definition_levels_byte_length: levels.length, repetition_levels_byte_length: 0, is_compressed: compressed,
-        },
-      });
-      uncompressed += out.offset - offset + levels.length + plainLength;
-      out.appendBytes(levels);
-      // Large values go to the file as they are; the rest is gathered, a megabyte at a time.
-      for (const v of values) if (v.length >= 1 << 18) out.appendLarge(v); else out.appendBytes(v);
-      if (out.index >= 1 << 20) out.flush();
-      pageOffsets.push({ offset: BigInt(offset), compressed_page_size: out.offset - offset, first_row_index: BigInt(firstRow) });
-      pageEncodings.set(encoding, (pageEncodings.get(encoding) ?? 0) + 1);
-    };
-    let encoding: 'PLAIN' | 'RLE_DICTIONARY' | 'DELTA_BINARY_PACKED' = 'PLAIN';
     const merged = usesDictionary(c) ? mergeDictionaries(pieces) : null;
     // A chunk of nulls only has no dictionary: its one page is PLAIN, with no values.
     if (merged && merged.count > 0) {
-      encoding = 'RLE_DICTIONARY';
-      const { dictionary, indexes, count } = merged;
       dictionaryOffset = BigInt(out.offset);
-      const plain = plainText(dictionary);
-      const packed = snappyCompress(plain);
-      const headerStart = out.offset;
-      writePageHeader(out, { type: 'DICTIONARY_PAGE', uncompressed_page_size: plain.length, compressed_page_size: packed.length, dictionary_page_header: { num_values: dictionary.length, encoding: 'PLAIN' } });
-      uncompressed += out.offset - headerStart + plain.length;
-      out.appendBytes(packed);
-      // The indexes go uncompressed (V2 allows it page by page): bit-packed, they are small already.
-      let max = 0;
-      for (let k = 0; k < count; k++) if (indexes[k]! > max) max = indexes[k]!;
-      const bitWidth = max === 0 ? 0 : 32 - Math.clz32(max);
-      const data = new Bytes();
-      data.byte(bitWidth);
-      rleHybrid(data, indexes, count, bitWidth);
-      const bytes = data.bytes();
-      page(pieces, 0, 'RLE_DICTIONARY', [bytes], bytes.length, false);
+      pages.dictionaryPage(merged.dictionary);
+      const bytes = dictionaryIndexes(merged.indexes, merged.count);
+      pages.page(pieces, 0, 'RLE_DICTIONARY', [bytes], bytes.length, false);
     } else if (deltaEncoded(c.type)) {
       for (const { group, firstRow, plainLength } of pagesOf(pieces)) {
-        const ints = new Int32Array(plainLength / 4);
-        let at = 0;
-        for (const p of group) (ints.set(new Int32Array(p.values.buffer, p.values.byteOffset, p.values.length / 4), at), (at += p.values.length / 4));
-        const delta = deltaBinaryPacked(ints);
+        const delta = deltaBinaryPacked(joinInts(group, plainLength));
         // Values whose differences do not fit in 32 bits stay PLAIN (no column of ours has them).
-        if (delta) page(group, firstRow, 'DELTA_BINARY_PACKED', [delta], delta.length, false);
-        else page(group, firstRow, 'PLAIN', group.map((p) => p.values), plainLength, false);
+        if (delta) pages.page(group, firstRow, 'DELTA_BINARY_PACKED', [delta], delta.length, false);
+        else pages.page(group, firstRow, 'PLAIN', group.map((p) => p.values), plainLength, false);
       }
     } else if (c.type === 'BOOLEAN') {
       const bits = booleanBits(pieces);
-      page(pieces, 0, 'PLAIN', [bits], bits.length, false);
+      pages.page(pieces, 0, 'PLAIN', [bits], bits.length, false);
     } else {
-      for (const { group, firstRow, plainLength } of pagesOf(pieces)) page(group, firstRow, 'PLAIN', snappyJoin(group, plainLength), plainLength, true);
+      for (const { group, firstRow, plainLength } of pagesOf(pieces)) pages.page(group, firstRow, 'PLAIN', snappyJoin(group, plainLength), plainLength, true);
     }
-    const dataPages = pageOffsets.length;
+    const { pageOffsets, pageEncodings, uncompressed } = pages;
+    // Pushed one by one rather than spread from arrays: a spread's iteration over arrays of
+    // different kinds made writeChunk's optimized code bail out (wrong map) and compile again.
+    const encodingStats: PageEncodingStats[] = [];
+    if (dictionaryOffset !== undefined) encodingStats.push({ page_type: 'DICTIONARY_PAGE', encoding: 'PLAIN', count: 1 });
+    for (const [e, count] of pageEncodings) encodingStats.push({ page_type: 'DATA_PAGE_V2', encoding: e, count });
     const chunk: ColumnChunk = {
       file_offset: BigInt(chunkStart),
       meta_data: {
@@ -562,13 +692,10 @@ export class ParquetSink {
         data_page_offset: pageOffsets[0]!.offset,
         ...(dictionaryOffset !== undefined ? { dictionary_page_offset: dictionaryOffset } : {}),
         statistics: chunkStatistics(c, pieces),
-        encoding_stats: [
-          ...(dictionaryOffset !== undefined ? [{ page_type: 'DICTIONARY_PAGE' as const, encoding: 'PLAIN' as const, count: 1 }] : []),
-          ...[...pageEncodings].map(([e, count]) => ({ page_type: 'DATA_PAGE_V2', encoding: e, count })),
-        ] as PageEncodingStats[],
+        encoding_stats: encodingStats,
       },
     };
-    return dataPages > 1 ? { chunk, offsetIndex: { page_locations: pageOffsets } } : { chunk };
+    return { chunk, offsetIndex: pageOffsets.length > 1 ? { page_locations: pageOffsets } : undefined };
   }
 
   close(): Written {
@@ -681,7 +808,10 @@ function booleanBits(pieces: ColumnPiece[]): Uint8Array {
   for (const p of pieces) n += p.values.length;
   const bits = new Uint8Array(Math.ceil(n / 8));
   let k = 0;
-  for (const p of pieces) for (const b of p.values) (bits[k >> 3]! |= b << (k & 7), k++);
+  for (const p of pieces) {
+    const values = p.values;
+    for (let j = 0; j < values.length; j++, k++) bits[k >> 3]! |= values[j]! << (k & 7);
+  }
   return bits;
 }
 

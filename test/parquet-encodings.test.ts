@@ -14,7 +14,7 @@ import { snappyUncompress } from 'hyparquet/src/snappy.js';
 import { snappyCompress as reference } from 'hyparquet-writer/src/snappy.js';
 import { deltaBinaryUnpack } from 'hyparquet/src/delta.js';
 import { readRleBitPackedHybrid } from 'hyparquet/src/encoding.js';
-import { Bytes, deltaBinaryPacked, rleHybrid, snappyExpand } from '../lib/parquet-encodings.js';
+import { Bytes, deltaBinaryPacked, packBits, rleHybrid, snappyExpand } from '../lib/parquet-encodings.js';
 import { snappyCompress, snappyElements } from '../lib/snappy-compress.js';
 
 /** A deterministic pseudo-random byte run: incompressible for Snappy. */
@@ -137,6 +137,32 @@ test('DELTA_BINARY_PACKED: hyparquet decodes what we write, at every width; diff
       assert.deepEqual(out, ints);
     }),
     { numRuns: 400 },
+  );
+});
+
+/** Bit-packing as it was written first, in floating point for every width: the reference for packBits' 32-bit path. */
+function packBitsReference(values: Uint32Array, count: number, width: number): number[] {
+  const out: number[] = [];
+  let acc = 0;
+  let bits = 0;
+  for (let k = 0; k < count; k++) {
+    acc += values[k]! * 2 ** bits;
+    for (bits += width; bits >= 8; bits -= 8, acc = Math.floor(acc / 256)) out.push(acc % 256);
+  }
+  return out;
+}
+
+test('bit-packing writes the same bytes as the floating-point reference, at every width from 0 to 32', () => {
+  fc.assert(
+    fc.property(fc.integer({ min: 0, max: 32 }), fc.array(fc.nat({ max: 2 ** 32 - 1 }), { minLength: 1, maxLength: 12 }), (width, raw) => {
+      const count = raw.length * 8;
+      const values = new Uint32Array(count);
+      for (let k = 0; k < count; k++) values[k] = width === 32 ? raw[k % raw.length]! + k : (raw[k % raw.length]! + k) % 2 ** width;
+      const out = new Bytes();
+      packBits(out, values, count, width);
+      assert.deepEqual([...out.bytes()], packBitsReference(values, count, width));
+    }),
+    { numRuns: 500 },
   );
 });
 

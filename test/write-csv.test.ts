@@ -1,7 +1,7 @@
 /**
  * The CSV writer against csv-stringify, field by field: white space at either edge of a value
  * (every unit JavaScript's \s matches, and the ones it does not), the quoting characters, and
- * values that repeat down a column (csvText remembers a column's previous field).
+ * values that repeat down a column (the writer copies a column's previous field).
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -51,6 +51,33 @@ describe('CSV fields against csv-stringify', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+
+  test('the bytes are TextEncoder\'s of csv-stringify\'s text: lone surrogates, astral characters, every kind of number', () => {
+    const unit = fc.constantFrom(...SPACES, ...NOT_SPACES, '\uD800', '\uDBFF', '\uDC00', '\uDFFF', '\uD83D\uDE00', '\u0080', '\u07FF', '\u0800', '\uFFFF', 'é', '"');
+    const text = fc.oneof(fc.array(unit, { minLength: 1, maxLength: 6 }), fc.array(unit, { minLength: 40, maxLength: 60 })).map((a) => a.join(''));
+    const numberSpec = { name: 't', columns: [column('a', 'UTF8'), column('n', 'INT32'), column('x', 'DOUBLE')] } as unknown as TableSpec;
+    const int = fc.oneof(fc.integer(), fc.constantFrom(0, -0, 9, 10, -10, 2 ** 31 - 1, -(2 ** 31), 2 ** 31, 2 ** 53));
+    const double = fc.double({ noNaN: true, noDefaultInfinity: true });
+    const rowArb = fc.tuple(fc.oneof(fc.constant(null), text), fc.oneof(fc.constant(null), int), fc.oneof(fc.constant(null), double, int));
+    fc.assert(
+      fc.property(fc.array(rowArb, { minLength: 1, maxLength: 8 }), (rows) => {
+        assert.deepEqual(csvBytes(numberSpec, rows as Cell[][]), new TextEncoder().encode(reference(rows as Cell[][])));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  test('every UTF-16 unit alone, first and last in a value of a record, as csv-stringify quotes it and TextEncoder encodes it', () => {
+    const one = { name: 't', columns: [column('a', 'UTF8')] } as unknown as TableSpec;
+    for (let c = 0; c < 0x10000; c++) {
+      const u = String.fromCharCode(c);
+      const long = '中'.repeat(50);
+      const rows = [[`${u}中`], [`中${u}`], [`中${u}中`], [`${u}${long}`], [`${long}${u}`], [`${long}${u}${long}`]];
+      if (c !== 0) rows.push([u]);
+      // A value that is one of pandas' NA strings is refused; none is a single unit but ''.
+      assert.deepEqual(csvBytes(one, rows), new TextEncoder().encode(reference(rows)), `U+${c.toString(16).padStart(4, '0')}`);
+    }
   });
 
   test('a value equal to its column\'s previous one, as a distinct string, is written the same', () => {

@@ -17,7 +17,7 @@ import { readParquet } from 'parquet-wasm';
 import type { ColumnType, TableSpec } from '../lib/table-schema.js';
 import type { Cell } from '../lib/typed-row.js';
 import { Bytes, rleHybrid } from '../lib/parquet-encodings.js';
-import { compareCodePoints, parquetColumns, ParquetSink, usesDictionary } from '../lib/write-parquet.js';
+import { columnStatistics, compareCodePoints, parquetColumns, ParquetSink, plainText, plainTextBounds, usesDictionary } from '../lib/write-parquet.js';
 import { duckdb, tempDir } from './helpers.js';
 
 const column = (name: string, type: ColumnType, nullable: boolean, values?: string[]) => ({ name, type, nullable, description: '', ...(values ? { enum: values } : {}) });
@@ -333,3 +333,20 @@ function decodeHybrid(bytes: Uint8Array, bitWidth: number, count: number): numbe
   assert.equal(i, bytes.length, 'every byte read');
   return out.slice(0, count);
 }
+
+test('the bounds of PLAIN text compared as bytes are the statistics of the strings (lone surrogates, astral and private-use characters included)', () => {
+  const unit = fc.constantFrom('a', 'b', 'z', ' ', '中', '文', '\uE000', '\uFFFD', '\uFFFF', '\uD83D\uDE00', '\uD800', '\uDFFF', '\u00E9', '');
+  const text = fc.array(unit, { maxLength: 6 }).map((u) => u.join(''));
+  fc.assert(
+    fc.property(fc.array(text, { maxLength: 30 }), (values) => {
+      const expected = columnStatistics(values, 'UTF8');
+      const got = plainTextBounds(plainText(values));
+      // A lone surrogate is written as U+FFFD: the strings' bounds compare as what is written.
+      const written = (v: unknown) => (v === undefined ? undefined : new TextDecoder().decode(new TextEncoder().encode(v as string)));
+      assert.equal(got.min_value, written(expected.min_value));
+      assert.equal(got.max_value, written(expected.max_value));
+    }),
+    { numRuns: 500 },
+  );
+});
+
