@@ -162,10 +162,14 @@ export function runStages(
 
 export async function build(options: BuildOptions): Promise<BuildResult> {
   const lock = acquireLock(options.outDir);
+  // The worker threads start while this thread lists the sources and opens the release: loading
+  // the stages in each thread (about 100 ms) overlaps that instead of following it.
+  const pool = options.workers ? new WorkerPool(options.workers) : null;
   try {
     const sources = listSources(options.rawDir);
-    return await publishStream(options, (emit) => processSources(options, sources, emit, true));
+    return await publishStream(options, (emit) => processSources(options, sources, emit, true, pool));
   } finally {
+    await pool?.close();
     lock.release();
   }
 }
@@ -213,8 +217,15 @@ async function publishStream(options: BuildOptions, produce: (emit: (docs: Array
  * oldest one not yet emitted, which bounds what waits in memory for a slow predecessor.
  * With `pack`, worker threads send their documents packed for publish; without, as rows.
  */
-async function processSources(options: BuildOptions, sources: Source[], emit: (docs: Array<PublishedDoc | PackedDoc>) => void, pack: boolean): Promise<Processed> {
-  const pool = options.workers ? new WorkerPool(options.workers) : null;
+async function processSources(
+  options: BuildOptions,
+  sources: Source[],
+  emit: (docs: Array<PublishedDoc | PackedDoc>) => void,
+  pack: boolean,
+  // The caller's pool, which the caller closes; else one of options.workers threads, closed here.
+  given?: WorkerPool | null,
+): Promise<Processed> {
+  const pool = given !== undefined ? given : options.workers ? new WorkerPool(options.workers) : null;
   // With workers, two sources per worker are under way: one running, one handed over and
   // waiting, so a worker never idles while this thread publishes the previous result.
   const concurrency = pool ? options.workers! * 2 : (options.concurrency ?? Math.max(1, availableParallelism()));
@@ -278,7 +289,7 @@ async function processSources(options: BuildOptions, sources: Source[], emit: (d
     await Promise.all(tasks);
   } finally {
     if (pool) for (const [k, v] of Object.entries(pool.stageTimes)) stageTimes[k] = (stageTimes[k] ?? 0) + v;
-    await pool?.close();
+    if (given === undefined) await pool?.close();
   }
   if (failure) throw (failure as { error: unknown }).error;
   const notes = [...corrupt.keys()].sort((a, b) => a - b).map((i) => corrupt.get(i)!);
