@@ -169,6 +169,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     const sources = listSources(options.rawDir);
     return await publishStream(options, (emit) => processSources(options, sources, emit, true, pool));
   } finally {
+    // Already closed once the sources are processed; here for a failure before that.
     await pool?.close();
     lock.release();
   }
@@ -222,7 +223,8 @@ async function processSources(
   sources: Source[],
   emit: (docs: Array<PublishedDoc | PackedDoc>) => void,
   pack: boolean,
-  // The caller's pool, which the caller closes; else one of options.workers threads, closed here.
+  // The caller's pool, else one of options.workers threads; closed here either way, as soon as
+  // the last source is processed, so idle threads' heaps are not kept through publishing.
   given?: WorkerPool | null,
 ): Promise<Processed> {
   const pool = given !== undefined ? given : options.workers ? new WorkerPool(options.workers) : null;
@@ -289,7 +291,7 @@ async function processSources(
     await Promise.all(tasks);
   } finally {
     if (pool) for (const [k, v] of Object.entries(pool.stageTimes)) stageTimes[k] = (stageTimes[k] ?? 0) + v;
-    if (given === undefined) await pool?.close();
+    await pool?.close();
   }
   if (failure) throw (failure as { error: unknown }).error;
   const notes = [...corrupt.keys()].sort((a, b) => a - b).map((i) => corrupt.get(i)!);
