@@ -36,9 +36,21 @@ export function correctionsByLine(stage: string, original: string, applied: Appl
     out.push({ stage, reason: first.reason, rawStart: Math.min(...group.map((g) => g.rawStart)), rawEnd: Math.max(...group.map((g) => g.rawEnd)), before: original.slice(first.start, last.end), after });
     group = [];
   };
+  // The first line feed at or after the previous edit's end, found once per line rather than by
+  // slicing the stretch between every two edits (applied edits come in text order; found again
+  // should one not).
+  let newline = -1;
+  let searchedFrom = 0;
   for (const e of applied) {
     const prev = group[group.length - 1];
-    if (prev && (prev.reason !== e.reason || original.slice(prev.end, e.start).includes('\n') || group.length >= 500)) flush();
+    if (prev) {
+      if (newline < prev.end || prev.end < searchedFrom) {
+        searchedFrom = prev.end;
+        newline = original.indexOf('\n', prev.end);
+        if (newline < 0) newline = original.length;
+      }
+      if (prev.reason !== e.reason || newline < e.start || group.length >= 500) flush();
+    }
     group.push(e);
   }
   flush();

@@ -5,6 +5,8 @@ export class RawLines {
   // Messages come mostly in increasing order: counting on from the last position keeps a long
   // line with many messages linear instead of recounting from the line start each time.
   private last = { line: -1, offset: 0, column: 1 };
+  // One decoder for all questions: making one per message cost more than the decoding.
+  private decoder: TextDecoder | null = null;
 
   constructor(
     private readonly raw: Uint8Array,
@@ -45,6 +47,20 @@ export class RawLines {
       for (let i = from; i < to; i++) if ((this.raw[i]! & 0xc0) !== 0x80) n++;
       return n;
     }
-    return [...new TextDecoder(this.encoding).decode(this.raw.subarray(from, to))].length;
+    this.decoder ??= new TextDecoder(this.encoding);
+    return codePointCount(this.decoder.decode(this.raw.subarray(from, to)));
   }
+}
+
+/** [...s].length without the array: a low surrogate after a high one ends the same code point. */
+export function codePointCount(s: string): number {
+  let n = s.length;
+  for (let i = 1; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xdc00 && c <= 0xdfff) {
+      const p = s.charCodeAt(i - 1);
+      if (p >= 0xd800 && p <= 0xdbff) n--;
+    }
+  }
+  return n;
 }

@@ -42,16 +42,21 @@ function charAfter(text: string, i: number): string {
 
 export function spacingEdits(text: string): Edit[] {
   const edits: Edit[] = [];
-  for (const m of text.matchAll(SPACE_RUN)) {
+  // exec rather than matchAll, which clones the pattern on every call (once per document).
+  SPACE_RUN.lastIndex = 0;
+  for (let m = SPACE_RUN.exec(text); m; m = SPACE_RUN.exec(text)) {
     const start = m.index;
     const end = start + m[0].length;
-    const left = charBefore(text, start);
-    const right = charAfter(text, end);
-    if (left === '' || left === '\n') edits.push({ start, end, text: '', reason: 'spacing/indent' });
-    else if (right === '' || right === '\n') edits.push({ start, end, text: '', reason: 'spacing/trailing' });
-    else if (CJK.test(left) || CJK.test(right)) edits.push({ start, end, text: '', reason: 'spacing/cjk' });
-    else if (!spaceIsText(left, right)) edits.push({ start, end, text: '', reason: 'spacing/symbol' });
-    else if (m[0] !== ' ') edits.push({ start, end, text: ' ', reason: 'spacing/collapse' });
+    // Line starts and ends are decided on the units, before making the characters around the run.
+    if (start === 0 || text.charCodeAt(start - 1) === 0x0a) edits.push({ start, end, text: '', reason: 'spacing/indent' });
+    else if (end === text.length || text.charCodeAt(end) === 0x0a) edits.push({ start, end, text: '', reason: 'spacing/trailing' });
+    else {
+      const left = charBefore(text, start);
+      const right = charAfter(text, end);
+      if (CJK.test(left) || CJK.test(right)) edits.push({ start, end, text: '', reason: 'spacing/cjk' });
+      else if (!spaceIsText(left, right)) edits.push({ start, end, text: '', reason: 'spacing/symbol' });
+      else if (m[0] !== ' ') edits.push({ start, end, text: ' ', reason: 'spacing/collapse' });
+    }
   }
   return edits;
 }

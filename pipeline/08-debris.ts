@@ -67,6 +67,28 @@ function startsLike(line: string, key: string): boolean {
 const BYLINE_MAX_UNITS = 2 * (12 + 5 + 4);
 const iso = (y: string, m: string, d: string) => `${y}-${m.padStart(2, '0')}-${d.padStart(2, '0')}`;
 
+/**
+ * Does a line hold `needle`? Asked of every line in order: the next occurrence in the whole text
+ * is found once with indexOf and serves every line before it, instead of an includes() per line
+ * (needles hold no line feed, so an occurrence is inside one line or none).
+ */
+class NeedleCursor {
+  private next = -1;
+  constructor(
+    private readonly text: string,
+    private readonly needle: string,
+  ) {}
+
+  inLine(start: number, end: number): boolean {
+    // Lines are asked in increasing order, skipping some: an occurrence before this line is spent.
+    if (this.next < start) {
+      this.next = this.text.indexOf(this.needle, start);
+      if (this.next < 0) this.next = this.text.length;
+    }
+    return this.next >= start && this.next + this.needle.length <= end;
+  }
+}
+
 interface Line {
   start: number;
   end: number;
@@ -159,17 +181,23 @@ export const debris: Stage = {
     const punctuation = doubledPunctuation(doc.text);
     let f = 0;
     let q = 0;
+    const dateElectric = new NeedleCursor(doc.text, '日电');
+    const dateReport = new NeedleCursor(doc.text, '日讯');
+    const editor = new NeedleCursor(doc.text, '编辑');
+    const page = new NeedleCursor(doc.text, '版');
     for (const line of lines) {
       while (f < fragments.length && fragments[f]!.index < line.start) f++;
       while (q < punctuation.length && punctuation[q]![0] < line.start) q++;
       if (removed.has(line)) continue;
       const inline: Edit[] = [];
-      for (const m of matchesOf(DATELINE, line.text, '日电', '日讯')) {
-        inline.push({ start: line.start + m.index, end: line.start + m.index + m[0].length, text: '', reason: 'debris/dateline' });
-        learn('dateline', m[0], line);
+      if (dateElectric.inLine(line.start, line.end) || dateReport.inLine(line.start, line.end)) {
+        for (const m of matchesOf(DATELINE, line.text, '')) {
+          inline.push({ start: line.start + m.index, end: line.start + m.index + m[0].length, text: '', reason: 'debris/dateline' });
+          learn('dateline', m[0], line);
+        }
       }
-      for (const m of matchesOf(CREDIT_INLINE, line.text, '编辑')) inline.push({ start: line.start + m.index, end: line.start + m.index + m[0].length, text: '', reason: 'layout/credit' });
-      for (const m of matchesOf(PAGE_MARKER, line.text, '版')) inline.push({ start: line.start + m.index, end: line.start + m.index + m[0].length, text: '', reason: 'layout/page-marker' });
+      if (editor.inLine(line.start, line.end)) for (const m of matchesOf(CREDIT_INLINE, line.text, '')) inline.push({ start: line.start + m.index, end: line.start + m.index + m[0].length, text: '', reason: 'layout/credit' });
+      if (page.inLine(line.start, line.end)) for (const m of matchesOf(PAGE_MARKER, line.text, '')) inline.push({ start: line.start + m.index, end: line.start + m.index + m[0].length, text: '', reason: 'layout/page-marker' });
       for (; f < fragments.length && fragments[f]!.index < line.end; f++) {
         const m = fragments[f]!;
         const s = m.index + m[1]!.length;
