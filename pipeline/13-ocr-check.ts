@@ -46,6 +46,9 @@ export interface Suspect {
  */
 export function ocrSuspects(text: string): Suspect[][] {
   const implausible = implausibleTable();
+  // A local, not the imported binding, which the compiled loop would read from the module on
+  // every unit.
+  const floor = HAN_FLOOR;
   const found: Suspect[][] = [[], [], []];
   // Where each check's previous match ended: matchAll starts the next one no earlier.
   let tripledFrom = 0;
@@ -62,7 +65,7 @@ export function ocrSuspects(text: string): Suspect[][] {
     c1 = c2;
     c2 = c3;
     c3 = i + 3 < n ? text.charCodeAt(i + 3) : -1;
-    if (c0 >= HAN_FLOOR) {
+    if (c0 >= floor) {
       if (c0 >= 0xd800 && c0 <= 0xdfff) {
         // With the u flag a match starts at a code point boundary, never inside a pair.
         if (c0 >= 0xdc00 && i > 0 && isHigh(text.charCodeAt(i - 1))) continue;
