@@ -142,3 +142,11 @@ function repeatsWhole(text: string, i: number, mask: number): boolean {
   }
   return false;
 }
+
+// Each worker isolate first meets the scan on a whole document, whose loop V8 compiles while the
+// function has no feedback yet for what lies outside the loop (feedback vectors are made lazily),
+// so that compile was thrown away on the next call and done again. A few calls on a short text
+// with every kind of step (a match, a run of one character, astral pairs, a break) give the
+// feedback first; the scan's tables are built for any number of calls.
+const WARM_UP = '哈哈哈哈哈哈哈哈哈，发展经济发展经济a𠀀𠀁𠀂𠀃𠀀𠀁𠀂𠀃\n改革开放改革开放';
+for (let i = 0; i < 10; i++) doubledFragments(WARM_UP);

@@ -111,3 +111,10 @@ export const ocrCheck: Stage = {
     return withStage(doc, this, { messages: [...doc.messages, ...messages] });
   },
 };
+
+// Each worker isolate first meets the scan on a whole document, whose loop V8 compiles while the
+// function has no feedback yet for the rare branches and what lies outside the loop (feedback
+// vectors are made lazily), so that compile was thrown away on the first rare case and done
+// again. A few calls on a short text with every kind of suspect give the feedback first.
+const WARM_UP = '晋晋晋批示批示\uFFFD\x01𠀀𠀀𠀀𠀀𠀁𠀀𠀁中文abc\ue000\n';
+for (let i = 0; i < 3; i++) ocrSuspects(WARM_UP);
