@@ -16,8 +16,10 @@ export class RawLines {
   private get starts(): number[] {
     if (!this.startsCache) {
       this.startsCache = [0];
-      // indexOf finds each line feed natively, far faster than testing every byte here.
-      for (let i = this.raw.indexOf(0x0a); i >= 0; i = this.raw.indexOf(0x0a, i + 1)) this.startsCache.push(i + 1);
+      // Buffer's indexOf (memchr) finds each line feed natively, far faster than testing every
+      // byte here or a Uint8Array's own indexOf; the view shares the bytes.
+      const bytes = Buffer.from(this.raw.buffer, this.raw.byteOffset, this.raw.length);
+      for (let i = bytes.indexOf(0x0a); i >= 0; i = bytes.indexOf(0x0a, i + 1)) this.startsCache.push(i + 1);
     }
     return this.startsCache;
   }
