@@ -35,7 +35,19 @@ export const markdown: Stage = {
       edits.push(edit);
       taken().fill(1, edit.start, edit.end);
     };
-    const matches = (re: RegExp, ...needles: string[]) => matchesOf(re, text, ...needles);
+    // Whether the text holds a needle, asked once per needle (several rules share one) and not at
+    // all for a doubled mark when the single one is missing: each question scans the whole text.
+    const holds = new Map<string, boolean>();
+    const has = (needle: string): boolean => {
+      let found = holds.get(needle);
+      if (found === undefined) {
+        found = needle.length === 2 && needle[0] === needle[1] && !has(needle[0]!) ? false : text.includes(needle);
+        holds.set(needle, found);
+      }
+      return found;
+    };
+    // matchesOf's own needle check is given '' (always held): the needles were asked here.
+    const matches = (re: RegExp, ...needles: string[]) => (needles.some(has) ? matchesOf(re, text, '') : []);
 
     for (const m of matches(LINK, '](')) {
       const label = unescape(m[1]!);
