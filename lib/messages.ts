@@ -29,11 +29,16 @@ export function correctionsByLine(stage: string, original: string, applied: Appl
     const last = group[group.length - 1]!;
     let after = '';
     let at = first.start;
+    // The raw bounds in the same walk: no array of them to spread per group.
+    let rawStart = first.rawStart;
+    let rawEnd = first.rawEnd;
     for (const e of group) {
       after += original.slice(at, e.start) + e.text;
       at = e.end;
+      if (e.rawStart < rawStart) rawStart = e.rawStart;
+      if (e.rawEnd > rawEnd) rawEnd = e.rawEnd;
     }
-    out.push({ stage, reason: first.reason, rawStart: Math.min(...group.map((g) => g.rawStart)), rawEnd: Math.max(...group.map((g) => g.rawEnd)), before: original.slice(first.start, last.end), after });
+    out.push({ stage, reason: first.reason, rawStart, rawEnd, before: original.slice(first.start, last.end), after });
     group = [];
   };
   // The first line feed at or after the previous edit's end, found once per line rather than by
