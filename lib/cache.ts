@@ -88,6 +88,60 @@ export function transferables(docs: PackedDoc[]): ArrayBuffer[] {
   return [...buffers];
 }
 
+/**
+ * The buffers to transfer with packed documents. A buffer of 4 KiB or more that a view covers
+ * whole goes as it is (see transferables); the smaller views are copied into one ArrayBuffer,
+ * the documents' views pointed at it, and that buffer transferred too. Serialising a message
+ * costs per typed array: a document of a few dozen tables has hundreds of small ones, each
+ * copied on its own and received as its own backing store; gathered, they cross as offsets into
+ * one buffer.
+ */
+export function gatherBuffers(docs: PackedDoc[]): ArrayBuffer[] {
+  const whole = new Set<ArrayBuffer>();
+  const small: ViewSlot[] = [];
+  for (const slot of packedViews(docs)) {
+    const view = slot[2];
+    if (transferableWhole(view)) whole.add(view.buffer as ArrayBuffer);
+    else small.push(slot);
+  }
+  let total = 0;
+  for (const [, , view] of small) total = align8(total) + view.byteLength;
+  if (total === 0) return [...whole];
+  const gathered = new ArrayBuffer(total);
+  let at = 0;
+  for (const [owner, key, view] of small) {
+    at = align8(at);
+    // Copied through typed views, never through view.buffer: asking a small typed array for its
+    // buffer makes V8 move it off the heap. Uint32Array indexes need an offset divisible by 4,
+    // so every view starts 8-aligned.
+    const copy = view instanceof Uint32Array ? new Uint32Array(gathered, at, view.length) : new Uint8Array(gathered, at, view.byteLength);
+    copy.set(view);
+    owner[key] = copy;
+    at += view.byteLength;
+  }
+  return [...whole, gathered];
+}
+
+const transferableWhole = (view: ArrayBufferView) => view.byteLength >= TRANSFER_MIN_BYTES && view.byteOffset === 0 && view.byteLength === view.buffer.byteLength && view.buffer instanceof ArrayBuffer;
+
+const align8 = (n: number) => (n + 7) & ~7;
+
+type ViewSlot = [owner: Record<string, unknown>, key: string, view: Uint8Array | Uint32Array];
+
+function packedViews(docs: PackedDoc[]): ViewSlot[] {
+  const slots: ViewSlot[] = [];
+  const add = (owner: object, key: string, view: Uint8Array | Uint32Array | null) => {
+    if (view) slots.push([owner as Record<string, unknown>, key, view]);
+  };
+  for (const d of docs) {
+    for (const t of Object.values(d.tables)) {
+      add(t, 'csv', t.csv);
+      for (const [piece] of t.columns) (add(piece, 'values', piece.values), add(piece, 'defs', piece.defs), add(piece, 'indexes', piece.indexes));
+    }
+  }
+  return slots;
+}
+
 let fingerprint: string | null = null;
 
 /** Hash of the code and data that turn sources into rows: compiled stages and libraries, schemas. */
