@@ -142,6 +142,41 @@ function packedViews(docs: PackedDoc[]): ViewSlot[] {
   return slots;
 }
 
+/**
+ * A packed document as it crosses threads: each table one flat array (name, rows, CSV bytes, then
+ * ten fields per column piece) instead of a record of objects. Structured cloning writes every
+ * object's keys as strings and the receiver looks each one up again; pieces are a few hundred
+ * small objects per document, so their fields go by position and the objects are made again on
+ * the receiving side.
+ */
+export type WireDoc = Omit<PackedDoc, 'tables'> & { tables: unknown[][] };
+
+const PIECE_FIELDS = 10;
+
+export function toWire(d: PackedDoc): WireDoc {
+  const tables: unknown[][] = [];
+  for (const [name, t] of Object.entries(d.tables)) {
+    const flat: unknown[] = [name, t.rows, t.csv];
+    for (const [p] of t.columns) flat.push(p.rows, p.nulls, p.defs, p.values, p.plainBytes, p.dict, p.indexes, p.min, p.max, p.nans);
+    tables.push(flat);
+  }
+  return { file: d.file, rawSha256: d.rawSha256, meta: d.meta, messages: d.messages, tables };
+}
+
+export function fromWire(w: WireDoc): PackedDoc {
+  const tables: Record<string, PackedTable> = {};
+  for (const flat of w.tables) {
+    const columns: PackedColumns = [];
+    for (let k = 3; k < flat.length; k += PIECE_FIELDS) {
+      const f = flat as never[];
+      // Keys in the order parquetColumns makes them, so the pieces share one hidden class.
+      columns.push([{ rows: f[k]!, nulls: f[k + 1]!, defs: f[k + 2]!, values: f[k + 3]!, plainBytes: f[k + 4]!, dict: f[k + 5]!, indexes: f[k + 6]!, min: f[k + 7]!, max: f[k + 8]!, nans: f[k + 9]! }]);
+    }
+    tables[flat[0] as string] = { rows: flat[1] as number, csv: flat[2] as Uint8Array, columns };
+  }
+  return { file: w.file, rawSha256: w.rawSha256, meta: w.meta, messages: w.messages, tables };
+}
+
 let fingerprint: string | null = null;
 
 /** Hash of the code and data that turn sources into rows: compiled stages and libraries, schemas. */

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
 import { test } from 'node:test';
-import { gatherBuffers, packDoc, transferables, type PublishedDoc } from '../lib/cache.js';
+import { fromWire, gatherBuffers, packDoc, toWire, transferables, type PublishedDoc } from '../lib/cache.js';
 import { tableSpec } from '../lib/table-schema.js';
 import type { Cell } from '../lib/typed-row.js';
 
@@ -87,4 +87,20 @@ test('gathered, the small views cross as one buffer and the large ones as their 
 
 test('gathering documents without rows transfers nothing', () => {
   assert.deepEqual(gatherBuffers([packDoc({ ...doc(0), rows: {} })]), []);
+});
+
+test('a packed document sent by position arrives as the same document, with pieces of one shape', () => {
+  for (const n of [0, 1, 5, 2000]) {
+    const packed = packDoc(n ? doc(n) : { ...doc(0), rows: {} });
+    const expected = structuredClone(packed);
+    const list = gatherBuffers([packed]);
+    const { port1, port2 } = new MessageChannel();
+    port1.postMessage([toWire(packed)], list);
+    const [received] = receiveMessageOnPort(port2)!.message.map(fromWire);
+    port1.close();
+    assert.deepEqual(received, expected);
+    for (const t of Object.values(received.tables) as Array<{ columns: Array<[object]> }>) {
+      for (const [piece] of t.columns) assert.deepEqual(Object.keys(piece), ['rows', 'nulls', 'defs', 'values', 'plainBytes', 'dict', 'indexes', 'min', 'max', 'nans']);
+    }
+  }
 });
