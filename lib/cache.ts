@@ -88,6 +88,95 @@ export function transferables(docs: PackedDoc[]): ArrayBuffer[] {
   return [...buffers];
 }
 
+/**
+ * The buffers to transfer with packed documents. A buffer of 4 KiB or more that a view covers
+ * whole goes as it is (see transferables); the smaller views are copied into one ArrayBuffer,
+ * the documents' views pointed at it, and that buffer transferred too. Serialising a message
+ * costs per typed array: a document of a few dozen tables has hundreds of small ones, each
+ * copied on its own and received as its own backing store; gathered, they cross as offsets into
+ * one buffer.
+ */
+export function gatherBuffers(docs: PackedDoc[]): ArrayBuffer[] {
+  const whole = new Set<ArrayBuffer>();
+  const small: ViewSlot[] = [];
+  for (const slot of packedViews(docs)) {
+    const view = slot[2];
+    if (transferableWhole(view)) whole.add(view.buffer as ArrayBuffer);
+    else small.push(slot);
+  }
+  let total = 0;
+  for (const [, , view] of small) total = align8(total) + view.byteLength;
+  if (total === 0) return [...whole];
+  const gathered = new ArrayBuffer(total);
+  let at = 0;
+  for (const [owner, key, view] of small) {
+    at = align8(at);
+    // Copied through typed views, never through view.buffer: asking a small typed array for its
+    // buffer makes V8 move it off the heap. Uint32Array indexes need an offset divisible by 4,
+    // so every view starts 8-aligned.
+    const copy = view instanceof Uint32Array ? new Uint32Array(gathered, at, view.length) : new Uint8Array(gathered, at, view.byteLength);
+    copy.set(view);
+    owner[key] = copy;
+    at += view.byteLength;
+  }
+  return [...whole, gathered];
+}
+
+const transferableWhole = (view: ArrayBufferView) => view.byteLength >= TRANSFER_MIN_BYTES && view.byteOffset === 0 && view.byteLength === view.buffer.byteLength && view.buffer instanceof ArrayBuffer;
+
+const align8 = (n: number) => (n + 7) & ~7;
+
+type ViewSlot = [owner: Record<string, unknown>, key: string, view: Uint8Array | Uint32Array];
+
+function packedViews(docs: PackedDoc[]): ViewSlot[] {
+  const slots: ViewSlot[] = [];
+  const add = (owner: object, key: string, view: Uint8Array | Uint32Array | null) => {
+    if (view) slots.push([owner as Record<string, unknown>, key, view]);
+  };
+  for (const d of docs) {
+    for (const t of Object.values(d.tables)) {
+      add(t, 'csv', t.csv);
+      for (const [piece] of t.columns) (add(piece, 'values', piece.values), add(piece, 'defs', piece.defs), add(piece, 'indexes', piece.indexes));
+    }
+  }
+  return slots;
+}
+
+/**
+ * A packed document as it crosses threads: each table one flat array (name, rows, CSV bytes, then
+ * ten fields per column piece) instead of a record of objects. Structured cloning writes every
+ * object's keys as strings and the receiver looks each one up again; pieces are a few hundred
+ * small objects per document, so their fields go by position and the objects are made again on
+ * the receiving side.
+ */
+export type WireDoc = Omit<PackedDoc, 'tables'> & { tables: unknown[][] };
+
+const PIECE_FIELDS = 10;
+
+export function toWire(d: PackedDoc): WireDoc {
+  const tables: unknown[][] = [];
+  for (const [name, t] of Object.entries(d.tables)) {
+    const flat: unknown[] = [name, t.rows, t.csv];
+    for (const [p] of t.columns) flat.push(p.rows, p.nulls, p.defs, p.values, p.plainBytes, p.dict, p.indexes, p.min, p.max, p.nans);
+    tables.push(flat);
+  }
+  return { file: d.file, rawSha256: d.rawSha256, meta: d.meta, messages: d.messages, tables };
+}
+
+export function fromWire(w: WireDoc): PackedDoc {
+  const tables: Record<string, PackedTable> = {};
+  for (const flat of w.tables) {
+    const columns: PackedColumns = [];
+    for (let k = 3; k < flat.length; k += PIECE_FIELDS) {
+      const f = flat as never[];
+      // Keys in the order parquetColumns makes them, so the pieces share one hidden class.
+      columns.push([{ rows: f[k]!, nulls: f[k + 1]!, defs: f[k + 2]!, values: f[k + 3]!, plainBytes: f[k + 4]!, dict: f[k + 5]!, indexes: f[k + 6]!, min: f[k + 7]!, max: f[k + 8]!, nans: f[k + 9]! }]);
+    }
+    tables[flat[0] as string] = { rows: flat[1] as number, csv: flat[2] as Uint8Array, columns };
+  }
+  return { file: w.file, rawSha256: w.rawSha256, meta: w.meta, messages: w.messages, tables };
+}
+
 let fingerprint: string | null = null;
 
 /** Hash of the code and data that turn sources into rows: compiled stages and libraries, schemas. */

@@ -21,6 +21,7 @@ export class TableFiles {
   readonly csv: CsvSink;
   readonly parquet: ParquetSink;
   readonly parts: Map<string, ParquetSink> | null;
+  private partsDirMade = false;
 
   constructor(readonly spec: TableSpec, private readonly dir: string, partitioned = false) {
     this.csv = new CsvSink(spec, join(dir, `${spec.name}.csv`));
@@ -46,7 +47,7 @@ export class TableFiles {
     const part = `year=${year ?? '__HIVE_DEFAULT_PARTITION__'}`;
     let sink = this.parts.get(part);
     if (!sink) {
-      mkdirSync(join(this.dir, this.spec.name, part), { recursive: true });
+      this.makePartDir(part);
       sink = new ParquetSink(this.spec, join(this.dir, this.partPath(part)), ROW_GROUP_ROWS, 1 << 16);
       this.parts.set(part, sink);
     }
@@ -61,6 +62,20 @@ export class TableFiles {
       buffered -= fullest!.buffered;
       fullest!.flush();
     }
+  }
+
+  /**
+   * The table's folder once, then each year's folder on its own: a recursive mkdir stats every
+   * level of the path first, and on the overlay file system that costs more than the mkdir.
+   * The staging folder is new and ours, so neither folder exists beforehand.
+   */
+  private makePartDir(part: string): void {
+    const tableDir = join(this.dir, this.spec.name);
+    if (!this.partsDirMade) {
+      mkdirSync(tableDir);
+      this.partsDirMade = true;
+    }
+    mkdirSync(join(tableDir, part));
   }
 
   partPath(part: string): string {

@@ -784,6 +784,9 @@ function chunkEncodings(c: Column, dictionary: boolean, pages: Iterable<string>)
 
 /** The row group's dictionary (values in first-seen order) and every present value's index in it. */
 function mergeDictionaries(pieces: ColumnPiece[]): { dictionary: string[]; indexes: Uint32Array; count: number } {
+  // One piece's values are already distinct and in first-seen order: they are the dictionary
+  // (nothing downstream changes it or the indexes).
+  if (pieces.length === 1) return { dictionary: pieces[0]!.dict!, indexes: pieces[0]!.indexes!, count: pieces[0]!.indexes!.length };
   const ids = new Map<string, number>();
   const dictionary: string[] = [];
   let count = 0;
@@ -791,15 +794,26 @@ function mergeDictionaries(pieces: ColumnPiece[]): { dictionary: string[]; index
   const indexes = new Uint32Array(count);
   let at = 0;
   for (const p of pieces) {
-    const remap = p.dict!.map((v) => {
+    const dict = p.dict!;
+    const remap = remapScratch(dict.length);
+    for (let j = 0; j < dict.length; j++) {
+      const v = dict[j]!;
       let k = ids.get(v);
       if (k === undefined) ids.set(v, (k = dictionary.push(v) - 1));
-      return k;
-    });
+      remap[j] = k;
+    }
     const local = p.indexes!;
     for (let j = 0; j < local.length; j++) indexes[at++] = remap[local[j]!]!;
   }
   return { dictionary, indexes, count };
+}
+
+/** Reused across pieces and chunks: a fresh array per piece was a fair share of publish's garbage. */
+let remapBuffer = new Uint32Array(1024);
+
+function remapScratch(n: number): Uint32Array {
+  if (remapBuffer.length < n) remapBuffer = new Uint32Array(Math.max(n, remapBuffer.length * 2));
+  return remapBuffer;
 }
 
 /** PLAIN booleans: bit-packed, least significant bit first. */

@@ -2,7 +2,7 @@
 import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
-import type { PackedDoc, PublishedDoc } from '../lib/cache.js';
+import { fromWire, type PackedDoc, type PublishedDoc, type WireDoc } from '../lib/cache.js';
 import { fromPlainError, PipelineError, type PlainError } from '../lib/errors.js';
 import type { RawSource, Source } from './00-sources.js';
 import type { SourceResult } from './runner.js';
@@ -10,7 +10,9 @@ import type { WorkerTask } from './worker.js';
 
 interface Reply {
   id: number;
-  docs?: Array<PublishedDoc | PackedDoc>;
+  docs?: Array<PublishedDoc | WireDoc>;
+  /** The documents come packed, as the worker sends them (see toWire). */
+  packed?: boolean;
   stageTimes?: Record<string, number>;
   reused?: boolean;
   corrupt?: string;
@@ -141,7 +143,7 @@ export class WorkerPool {
         throw fromPlainError(reply.error);
       }
       for (const [k, v] of Object.entries(reply.stageTimes ?? {})) this.stageTimes[k] = (this.stageTimes[k] ?? 0) + v;
-      return { docs: reply.docs!, reused: reply.reused ?? false, ...(reply.corrupt ? { corrupt: reply.corrupt } : {}) };
+      return { docs: reply.packed ? (reply.docs as WireDoc[]).map(fromWire) : (reply.docs as PublishedDoc[]), reused: reply.reused ?? false, ...(reply.corrupt ? { corrupt: reply.corrupt } : {}) };
     } finally {
       this.releaseWorker(w);
     }

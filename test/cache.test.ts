@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
 import { test } from 'node:test';
-import { packDoc, transferables, type PublishedDoc } from '../lib/cache.js';
+import { fromWire, gatherBuffers, packDoc, toWire, transferables, type PublishedDoc } from '../lib/cache.js';
 import { tableSpec } from '../lib/table-schema.js';
 import type { Cell } from '../lib/typed-row.js';
 
@@ -55,4 +55,52 @@ test('a view into a larger buffer is not transferred', () => {
   const pool = new ArrayBuffer(1 << 16);
   packed.tables['paragraphs']!.csv = new Uint8Array(pool, 8, 1 << 13);
   assert.ok(!transferables([packed]).includes(pool));
+});
+
+test('gathered, the small views cross as one buffer and the large ones as their own, and every document arrives whole', () => {
+  const packed = [packDoc(doc(5)), packDoc(doc(2000)), packDoc(doc(1))];
+  const pool = new ArrayBuffer(1 << 16);
+  packed[1]!.tables['paragraphs']!.csv = new Uint8Array(pool, 8, 1 << 13).fill(65);
+  const expected = structuredClone(packed);
+  const list = gatherBuffers(packed);
+  assert.equal(new Set(list).size, list.length);
+  assert.ok(!list.includes(pool));
+  // The small views now share one buffer, each at an offset its element size divides.
+  const views = packed.flatMap((d) => Object.values(d.tables).flatMap((t) => [t.csv, ...t.columns.flatMap(([p]) => [p.values, p.defs, p.indexes])]));
+  const gathered = list.at(-1)!;
+  let small = 0;
+  for (const view of views) {
+    if (!view || view.byteLength >= 4096 && view.byteOffset === 0 && view.buffer.byteLength === view.byteLength) continue;
+    small++;
+    assert.equal(view.buffer, gathered);
+    assert.equal(view.byteOffset % view.BYTES_PER_ELEMENT, 0);
+  }
+  assert.ok(small > 10);
+  assert.deepEqual(packed, expected);
+  const { port1, port2 } = new MessageChannel();
+  port1.postMessage(packed, list);
+  const received = receiveMessageOnPort(port2)!.message;
+  port1.close();
+  assert.deepEqual(received, expected);
+  assert.equal(new Uint8Array(pool, 8, 4)[0], 65);
+});
+
+test('gathering documents without rows transfers nothing', () => {
+  assert.deepEqual(gatherBuffers([packDoc({ ...doc(0), rows: {} })]), []);
+});
+
+test('a packed document sent by position arrives as the same document, with pieces of one shape', () => {
+  for (const n of [0, 1, 5, 2000]) {
+    const packed = packDoc(n ? doc(n) : { ...doc(0), rows: {} });
+    const expected = structuredClone(packed);
+    const list = gatherBuffers([packed]);
+    const { port1, port2 } = new MessageChannel();
+    port1.postMessage([toWire(packed)], list);
+    const [received] = receiveMessageOnPort(port2)!.message.map(fromWire);
+    port1.close();
+    assert.deepEqual(received, expected);
+    for (const t of Object.values(received.tables) as Array<{ columns: Array<[object]> }>) {
+      for (const [piece] of t.columns) assert.deepEqual(Object.keys(piece), ['rows', 'nulls', 'defs', 'values', 'plainBytes', 'dict', 'indexes', 'min', 'max', 'nans']);
+    }
+  }
 });
