@@ -151,6 +151,17 @@ function packedViews(docs: PackedDoc[]): ViewSlot[] {
  */
 export type WireDoc = Omit<PackedDoc, 'tables'> & { tables: unknown[][] };
 
+/**
+ * Packed documents as a worker sends them: gathered first (which points their small views at the
+ * gathered buffer), then laid out by position, so the wire arrays hold the gathered views.
+ * In the other order the wire would hold the original views, each cloned on its own, and the
+ * gathered buffer would cross unused.
+ */
+export function toMessage(docs: PackedDoc[]): { docs: WireDoc[]; transfer: ArrayBuffer[] } {
+  const transfer = gatherBuffers(docs);
+  return { docs: docs.map(toWire), transfer };
+}
+
 const PIECE_FIELDS = 10;
 
 export function toWire(d: PackedDoc): WireDoc {

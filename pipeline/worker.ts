@@ -6,7 +6,7 @@
  * writes.
  */
 import { parentPort } from 'node:worker_threads';
-import { gatherBuffers, packDoc, published, toWire, type PackedDoc, type PublishedDoc } from '../lib/cache.js';
+import { packDoc, published, toMessage, type PackedDoc, type PublishedDoc } from '../lib/cache.js';
 import type { RawSource, Source } from './00-sources.js';
 import { toPlainError } from '../lib/errors.js';
 import { processCached, processSourceTimed } from './runner.js';
@@ -28,7 +28,10 @@ parentPort!.on('message', (msg: WorkerTask) => {
     const { docs, reused, corrupt } = processCached(msg.source, msg.cache, (read) => processSourceTimed(msg.source, stageTimes, undefined, read).map(published), msg.read ?? undefined);
     const packed = msg.pack ? packOrNull(docs) : null;
     const reply = { id: msg.id, stageTimes, reused, ...(corrupt ? { corrupt } : {}) };
-    if (packed) parentPort!.postMessage({ ...reply, docs: packed.map(toWire), packed: true }, gatherBuffers(packed));
+    if (packed) {
+      const message = toMessage(packed);
+      parentPort!.postMessage({ ...reply, docs: message.docs, packed: true }, message.transfer);
+    }
     else parentPort!.postMessage({ ...reply, docs });
   } catch (err) {
     parentPort!.postMessage({ id: msg.id, error: toPlainError(err) });

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
 import { test } from 'node:test';
-import { fromWire, gatherBuffers, packDoc, toWire, transferables, type PublishedDoc } from '../lib/cache.js';
+import { fromWire, gatherBuffers, packDoc, toMessage, toWire, transferables, type PublishedDoc } from '../lib/cache.js';
 import { tableSpec } from '../lib/table-schema.js';
 import type { Cell } from '../lib/typed-row.js';
 
@@ -103,4 +103,20 @@ test('a packed document sent by position arrives as the same document, with piec
       for (const [piece] of t.columns) assert.deepEqual(Object.keys(piece), ['rows', 'nulls', 'defs', 'values', 'plainBytes', 'dict', 'indexes', 'min', 'max', 'nans']);
     }
   }
+});
+
+test('the message a worker sends carries the gathered views, not copies of the originals', () => {
+  const packed = [packDoc(doc(5)), packDoc(doc(3))];
+  const expected = structuredClone(packed);
+  const { docs, transfer } = toMessage(packed);
+  const gathered = transfer.at(-1)!;
+  // Every typed array on the wire that is not transferred whole lies in the gathered buffer.
+  const views = docs.flatMap((d) => d.tables.flat().filter((x): x is Uint8Array => ArrayBuffer.isView(x)));
+  assert.ok(views.length > 10);
+  for (const v of views) if (!transfer.includes(v.buffer as ArrayBuffer) || v.buffer === gathered) assert.equal(v.buffer, gathered);
+  const { port1, port2 } = new MessageChannel();
+  port1.postMessage(docs, transfer);
+  const received = receiveMessageOnPort(port2)!.message.map(fromWire);
+  port1.close();
+  assert.deepEqual(received, expected);
 });
