@@ -10,11 +10,10 @@ import { CHANGES_TABLE, tableSpec } from './table-schema.js';
 import { validateNamedRows } from './validate-rows.js';
 
 /**
- * Rows appended at a time, or fewer once their old and new values reach CHUNK_CHARS: changed
- * paragraphs carry whole texts, and the chunk is most of what the thread holds.
+ * Rows appended at a time. Each chunk is one piece of the Parquet file, whose pages end at piece
+ * boundaries, so the chunk size is part of the file's bytes: it stays at a row count.
  */
 const CHUNK_ROWS = 10_000;
-const CHUNK_CHARS = 1 << 20;
 
 export interface ChangesWritten {
   /** Null for a first release: nothing to compare with, and an empty changes table. */
@@ -34,25 +33,20 @@ export async function writeChangesTable(previousDir: string | null, staging: str
   try {
     const lister = changeLister();
     let chunk: Array<Record<string, unknown>> = [];
-    let chars = 0;
     let rows = 0;
     const flush = () => {
       files.appendRows(validateNamedRows(CHANGES_TABLE, chunk, { file: 'out/latest' }), null);
       rows += chunk.length;
       chunk = [];
-      chars = 0;
     };
     const diff = previousDir
       ? await diffReleases(previousDir, staging, tables, scratchParent, (c) => {
           lister.add(c);
-          const oldValues = c.old ? JSON.stringify(c.old) : null;
-          const newValues = c.new ? JSON.stringify(c.new) : null;
           chunk.push({
             key: `${c.table}:${c.rowKey}`, table_name: c.table, row_key: c.rowKey, change: c.change, columns: c.columns.length ? c.columns.join('|') : null,
-            old_values: oldValues, new_values: newValues,
+            old_values: c.old ? JSON.stringify(c.old) : null, new_values: c.new ? JSON.stringify(c.new) : null,
           });
-          chars += (oldValues?.length ?? 0) + (newValues?.length ?? 0);
-          if (chunk.length >= CHUNK_ROWS || chars >= CHUNK_CHARS) flush();
+          if (chunk.length >= CHUNK_ROWS) flush();
         })
       : null;
     flush();
