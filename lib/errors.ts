@@ -45,8 +45,10 @@ export interface PlainError {
 }
 
 export function toPlainError(err: unknown): PlainError {
+  // Anything may be thrown; what is not an object crosses as its text.
+  if (typeof err !== 'object' || err === null) return { name: 'Error', message: String(err) };
   const e = err as Error & { code?: string; location?: ErrorLocation; problem?: string; remedy?: string };
-  return { name: e.name, message: e.message, code: e.code, stack: e.stack, location: e.location, problem: e.problem, remedy: e.remedy };
+  return { name: e.name ?? 'Error', message: e.message ?? String(err), code: e.code, stack: e.stack, location: e.location, problem: e.problem, remedy: e.remedy };
 }
 
 export function fromPlainError(e: PlainError): Error {

@@ -164,8 +164,9 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const lock = acquireLock(options.outDir);
   // The worker threads start while this thread lists the sources and opens the release: loading
   // the stages in each thread (about 100 ms) overlaps that instead of following it.
-  const pool = options.workers ? new WorkerPool(options.workers) : null;
+  let pool: WorkerPool | null = null;
   try {
+    pool = options.workers ? new WorkerPool(options.workers) : null;
     const sources = listSources(options.rawDir);
     return await publishStream(options, (emit) => processSources(options, sources, emit, true, pool));
   } finally {

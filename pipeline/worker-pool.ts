@@ -76,7 +76,13 @@ export class WorkerPool {
 
   constructor(size: number, private readonly heapMb = WORKER_HEAP_MB) {
     tuneCompiler();
-    for (let i = 0; i < size; i++) this.idle.push(this.spawn());
+    try {
+      for (let i = 0; i < size; i++) this.idle.push(this.spawn());
+    } catch (err) {
+      // A thread that cannot start leaves none running: the caller never gets the pool to close.
+      void this.close();
+      throw err;
+    }
   }
 
   private spawn(): Worker {
