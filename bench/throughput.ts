@@ -78,15 +78,16 @@ if (process.argv.includes('--child')) {
   const halfRun = measure(join(base, 'half'), half.bytes / 1e6, 2);
   const floorMbs = floor(join(base, 'full'));
   rmSync(base, { recursive: true, force: true });
+  // The second half of the corpus costs the difference of the two runs: the speed once the build
+  // is under way, apart from what every build pays once (start-up, threads, V8 compiling the hot
+  // code, finishing the release), which is the intercept.
+  const marginal = (two.mb - halfRun.mb) / (two.seconds - halfRun.seconds);
   const summary = {
     corpus_mb: Number(fullMb.toFixed(1)), documents: full.files,
     one_worker: one, two_workers: two, speedup_two_workers: Number((two.mb_per_s / one.mb_per_s).toFixed(2)),
     half_corpus_peak_rss_mb: halfRun.peak_rss_mb, floor_mb_per_s: Number(floorMbs.toFixed(1)),
-    // The second half of the corpus costs the difference of the two runs: the speed once the
-    // build is under way, apart from what every build pays once (start-up, threads, V8 compiling
-    // the hot code, finishing the release), which is the intercept.
-    two_workers_marginal_mb_per_s: Number(((two.mb - halfRun.mb) / (two.seconds - halfRun.seconds)).toFixed(2)),
-    two_workers_fixed_s: Number((two.seconds - (two.mb * (two.seconds - halfRun.seconds)) / (two.mb - halfRun.mb)).toFixed(2)),
+    two_workers_marginal_mb_per_s: Number(marginal.toFixed(2)),
+    two_workers_fixed_s: Number((two.seconds - two.mb / marginal).toFixed(2)),
   };
   const line = (r: Run) => `${r.workers} worker(s): ${r.mb_per_s.toFixed(2)} MB/s, ${r.docs_per_s.toFixed(1)} documents/s, ${r.seconds.toFixed(1)} s, ${(r.cpu_s / r.seconds).toFixed(2)} cores busy, peak RSS ${r.peak_rss_mb.toFixed(0)} MB`;
   process.stdout.write(

@@ -76,15 +76,7 @@ const TRANSFER_MIN_BYTES = 4096;
 
 export function transferables(docs: PackedDoc[]): ArrayBuffer[] {
   const buffers = new Set<ArrayBuffer>();
-  const add = (view: ArrayBufferView | null) => {
-    if (view && view.byteLength >= TRANSFER_MIN_BYTES && view.byteOffset === 0 && view.byteLength === view.buffer.byteLength && view.buffer instanceof ArrayBuffer) buffers.add(view.buffer);
-  };
-  for (const d of docs) {
-    for (const t of Object.values(d.tables)) {
-      add(t.csv);
-      for (const [piece] of t.columns) (add(piece.values), add(piece.defs), add(piece.indexes));
-    }
-  }
+  for (const [, , view] of packedViews(docs)) if (transferableWhole(view)) buffers.add(view.buffer as ArrayBuffer);
   return [...buffers];
 }
 

@@ -24,11 +24,18 @@ export interface ChangesWritten {
   parquet: Written;
 }
 
+/** What to compare: the staged release's `tables` against `previousDir` (null for a first release). */
+export interface ChangesTask {
+  previousDir: string | null;
+  staging: string;
+  tables: string[];
+}
+
 /**
- * Compare the staged release's `tables` with `previousDir` (null for none) and write the changes
- * table into `staging`; the diff's scratch files go under `scratchParent`.
+ * Compare the staged release with the previous one and write the changes table into the staging
+ * folder; the diff's scratch files go there too, so a failure that removes the folder removes them.
  */
-export async function writeChangesTable(previousDir: string | null, staging: string, tables: string[], scratchParent: string): Promise<ChangesWritten> {
+export async function writeChangesTable({ previousDir, staging, tables }: ChangesTask): Promise<ChangesWritten> {
   const files = new TableFiles(tableSpec(CHANGES_TABLE), staging);
   try {
     const lister = changeLister();
@@ -40,7 +47,7 @@ export async function writeChangesTable(previousDir: string | null, staging: str
       chunk = [];
     };
     const diff = previousDir
-      ? await diffReleases(previousDir, staging, tables, scratchParent, (c) => {
+      ? await diffReleases(previousDir, staging, tables, staging, (c) => {
           lister.add(c);
           chunk.push({
             key: `${c.table}:${c.rowKey}`, table_name: c.table, row_key: c.rowKey, change: c.change, columns: c.columns.length ? c.columns.join('|') : null,

@@ -20,7 +20,7 @@ import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSy
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { packDoc, type PackedDoc, type PublishedDoc } from '../lib/cache.js';
-import { writeChangesTable, type ChangesWritten } from '../lib/changes-table.js';
+import { writeChangesTable, type ChangesTask, type ChangesWritten } from '../lib/changes-table.js';
 import { descriptor, type DescriptorInput } from '../lib/datapackage.js';
 import { fromPlainError, PipelineError, type PlainError } from '../lib/errors.js';
 import type { Written } from '../lib/file-sink.js';
@@ -30,7 +30,6 @@ import { changelog } from '../lib/release-diff.js';
 import { TableFiles } from '../lib/table-files.js';
 import { CHANGES_TABLE, dataTableSpecs, tableSpec, type TableSpec } from '../lib/table-schema.js';
 import { validateNamedRows } from '../lib/validate-rows.js';
-import type { ChangesTask } from './changes-worker.js';
 import { releaseRows } from './16-tables.js';
 
 export interface PublishOptions {
@@ -185,10 +184,9 @@ export class ReleaseWriter {
       const names = [...this.tables.keys()];
       // Against the previous release, both read back from their CSV files as users read them; a
       // first release has no previous one, so nothing to compare and an empty changes table.
-      // The diff's scratch files go in the staging folder, which a failure removes. A first
-      // release has nothing to compare: its empty changes table is not worth starting a thread.
-      const task = { previousDir, staging, tables: names, scratchParent: staging };
-      const changes = previousDir ? await writeChangesInThread(task) : await writeChangesTable(task.previousDir, task.staging, task.tables, task.scratchParent);
+      // A first release has nothing to compare: its empty changes table is not worth a thread.
+      const task: ChangesTask = { previousDir, staging, tables: names };
+      const changes = previousDir ? await writeChangesInThread(task) : await writeChangesTable(task);
       const { diff } = changes;
       if (diff) {
         const before = diff.rowsBefore.get('indicators') ?? 0;
@@ -261,13 +259,16 @@ export class ReleaseWriter {
  */
 export const CHANGES_HEAP_MB = 128;
 
+/** What pipeline/changes-worker.ts sends back. */
+type ChangesReply = { result?: ChangesWritten; error?: PlainError };
+
 /** The changes table and the diff's summary, made in a thread of its own with a bounded heap. */
 function writeChangesInThread(task: ChangesTask): Promise<ChangesWritten> {
   return new Promise((resolve, reject) => {
     const thread = new Worker(new URL('./changes-worker.js', import.meta.url), { workerData: task, resourceLimits: { maxOldGenerationSizeMb: CHANGES_HEAP_MB } });
-    let reply: { result?: ChangesWritten; error?: PlainError } | null = null;
+    let reply: ChangesReply | null = null;
     let failure: Error | null = null;
-    thread.on('message', (m: typeof reply) => (reply = m));
+    thread.on('message', (m: ChangesReply) => (reply = m));
     thread.on('error', (e: Error & { code?: string }) => {
       failure = e.code === 'ERR_WORKER_OUT_OF_MEMORY'
         ? new PipelineError({ file: task.previousDir ?? task.staging }, `comparing this build with the previous release needs more than the ${CHANGES_HEAP_MB} MB of heap its thread has`, 'Report it with both releases (the diff is meant to hold one small bucket of rows at a time); to publish meanwhile, move out/latest aside and build again: the release will have no changes table against it.')
@@ -275,7 +276,7 @@ function writeChangesInThread(task: ChangesTask): Promise<ChangesWritten> {
     });
     // Settled when the thread has exited, so no file of the changes table is still open.
     thread.on('exit', (code) => {
-      const r = reply as { result?: ChangesWritten; error?: PlainError } | null;
+      const r = reply as ChangesReply | null;
       if (failure) reject(failure);
       else if (r?.error) reject(fromPlainError(r.error));
       else if (r?.result) resolve(r.result);

@@ -160,13 +160,16 @@ export function runStages(
   return docs;
 }
 
+/** The worker threads options.workers asks for, or null to process in this thread. */
+const startPool = (options: BuildOptions): WorkerPool | null => (options.workers ? new WorkerPool(options.workers) : null);
+
 export async function build(options: BuildOptions): Promise<BuildResult> {
   const lock = acquireLock(options.outDir);
   // The worker threads start while this thread lists the sources and opens the release: loading
   // the stages in each thread (about 100 ms) overlaps that instead of following it.
   let pool: WorkerPool | null = null;
   try {
-    pool = options.workers ? new WorkerPool(options.workers) : null;
+    pool = startPool(options);
     const sources = listSources(options.rawDir);
     return await publishStream(options, (emit) => processSources(options, sources, emit, true, pool));
   } finally {
@@ -224,11 +227,10 @@ async function processSources(
   sources: Source[],
   emit: (docs: Array<PublishedDoc | PackedDoc>) => void,
   pack: boolean,
-  // The caller's pool, else one of options.workers threads; closed here either way, as soon as
-  // the last source is processed, so idle threads' heaps are not kept through publishing.
-  given?: WorkerPool | null,
+  // Null processes in this thread. Closed here as soon as the last source is processed, so idle
+  // threads' heaps are not kept through publishing.
+  pool: WorkerPool | null,
 ): Promise<Processed> {
-  const pool = given !== undefined ? given : options.workers ? new WorkerPool(options.workers) : null;
   // With workers, two sources per worker are under way: one running, one handed over and
   // waiting, so a worker never idles while this thread publishes the previous result.
   const concurrency = pool ? options.workers! * 2 : (options.concurrency ?? Math.max(1, availableParallelism()));
@@ -325,7 +327,7 @@ export async function buildShard(options: BuildOptions, index: number, count: nu
   try {
     await processSources({ ...options, cache: false }, sources, (docs) => {
       for (const d of docs) writeSync(fd, JSON.stringify(d) + '\n');
-    }, false);
+    }, false, startPool(options));
   } finally {
     closeSync(fd);
   }
