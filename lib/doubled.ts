@@ -14,6 +14,7 @@
  * part of a match.
  */
 import { HAN_FLOOR } from './chars.js';
+import { warmUp } from './warm-up.js';
 
 const PATTERN = /(\p{Script=Han}{4,12})\1/uy;
 // Small enough to stay in the first-level cache: a miss per window cost more than the rare
@@ -143,10 +144,5 @@ function repeatsWhole(text: string, i: number, mask: number): boolean {
   return false;
 }
 
-// Each worker isolate first meets the scan on a whole document, whose loop V8 compiles while the
-// function has no feedback yet for what lies outside the loop (feedback vectors are made lazily),
-// so that compile was thrown away on the next call and done again. A few calls on a short text
-// with every kind of step (a match, a run of one character, astral pairs, a break) give the
-// feedback first; the scan's tables are built for any number of calls.
-const WARM_UP = '哈哈哈哈哈哈哈哈哈，发展经济发展经济a𠀀𠀁𠀂𠀃𠀀𠀁𠀂𠀃\n改革开放改革开放';
-for (let i = 0; i < 10; i++) doubledFragments(WARM_UP);
+// Every kind of step: a match, a run of one character, astral pairs, a break.
+warmUp(10, () => doubledFragments('哈哈哈哈哈哈哈哈哈，发展经济发展经济a𠀀𠀁𠀂𠀃𠀀𠀁𠀂𠀃\n改革开放改革开放'));

@@ -11,6 +11,8 @@
  * a time, and the output is written straight into a buffer of the worst-case size and copied once.
  */
 
+import { warmUp } from './warm-up.js';
+
 const MAX_TABLE_BITS = 14;
 const MAX_OFFSET = 0xffff;
 /** hyparquet-writer stops looking for matches this close to the end (the rest is one literal). */
@@ -194,13 +196,11 @@ function shortCopy(offset: number, len: number, out: Uint8Array, o: number): num
 }
 
 /**
- * Run every branch of the compressor once, on made-up bytes, when the module loads: TurboFan
- * compiles the hot loop early, and each branch real data reached only later (a long literal, a
- * copy past 64 bytes or 2 KiB back, the end of the input) then lacked type feedback, so the
- * optimized code bailed out and was compiled again, 7 times per thread on the 50 MB corpus.
- * The bytes: fresh runs of each literal size, repeats near and far, short and long.
+ * Bytes that take every branch of the compressor (see lib/warm-up.ts; without it compressInto
+ * was compiled 7 times per thread on the 50 MB corpus): fresh runs of each literal size, repeats
+ * near and far, short and long, and the end of the input.
  */
-function warmUp(): void {
+function warmUpBytes(): Uint8Array {
   const bytes: number[] = [];
   let seed = 0x2545f491;
   const fresh = (len: number) => {
@@ -224,12 +224,9 @@ function warmUp(): void {
   repeat(3000, 200);
   fresh(7);
   repeat(100, 23);
-  const input = Uint8Array.from(bytes);
-  // V8 records type feedback only once a function has run a few times (lazy feedback allocation).
-  for (let round = 0; round < WARM_UP_ROUNDS; round++) (snappyCompress(input), snappyElements(input.subarray(0, 10)));
+  return Uint8Array.from(bytes);
 }
 
-const WARM_UP_ROUNDS = 12;
-
-warmUp();
+const sample = warmUpBytes();
+warmUp(12, () => (snappyCompress(sample), snappyElements(sample.subarray(0, 10))));
 

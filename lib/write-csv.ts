@@ -11,6 +11,7 @@
 import { FileSink, type Written } from './file-sink.js';
 import { tableSpecs, type TableSpec } from './table-schema.js';
 import type { Cell } from './typed-row.js';
+import { warmUp } from './warm-up.js';
 
 /**
  * Strings pandas' read_csv turns into NaN by default. A text value equal to one of them would
@@ -50,7 +51,7 @@ export function csvField(v: string): string {
  * packing's garbage. Numbers and repeated fields are written without a string.
  */
 export function csvBytes(spec: TableSpec, rows: Cell[][], firstRow = 0): Uint8Array {
-  if (!warm) warmUp();
+  if (!warm) warmUpWriter();
   return records(spec, rows, firstRow);
 }
 
@@ -89,14 +90,12 @@ function records(spec: TableSpec, rows: Cell[][], firstRow: number): Uint8Array 
 let warm = false;
 
 /**
- * Write a few records of every table, with every kind of value and of array, 12 times, before the
- * first real ones: V8 records type feedback only once a function has run a few times, and
- * TurboFan compiled the writer after the first documents, which had not met every branch (a
- * negative number, a quote) nor both kinds of array the stages make rows in (packed and holey),
- * so its code bailed out and was compiled again: 7 times per thread on the 50 MB corpus, 3 or 4
- * with this.
+ * Before the first real records (see lib/warm-up.ts), a few of every table with every kind of
+ * value (a negative number, a quote) and both kinds of array the stages make rows in (packed and
+ * holey): the writer was compiled 7 times per thread on the 50 MB corpus, 3 or 4 with this. On
+ * the first call rather than at load, when the table schemas are wanted anyway.
  */
-function warmUp(): void {
+function warmUpWriter(): void {
   warm = true;
   const texts = ['中文', '中文', ' a "b,c"\r\n', 'é\uD83D\uDE00\uD800\uDC00'];
   const value = (type: string, j: number): Cell => {
@@ -119,7 +118,7 @@ function warmUp(): void {
       packed.push(row);
       holey[j] = holeyRow;
     }
-    for (let round = 0; round < 12; round++) (records(spec, packed, 0), records(spec, holey, 0));
+    warmUp(12, () => (records(spec, packed, 0), records(spec, holey, 0)));
   }
 }
 

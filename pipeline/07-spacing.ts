@@ -10,6 +10,7 @@ import type { Stage } from '../lib/document.js';
 import { withEdits } from '../lib/edits.js';
 import { CJK } from '../lib/chars.js';
 import type { Edit } from '../lib/offset-map.js';
+import { warmUp } from '../lib/warm-up.js';
 
 // Whitespace other than line breaks; \s covers U+3000 and U+00A0. U+FEFF counts as space here.
 const SPACE_RUN = /[^\S\n]+|\uFEFF+/gu;
@@ -61,12 +62,8 @@ export function spacingEdits(text: string): Edit[] {
   return edits;
 }
 
-// Each worker isolate first meets spacingEdits on a whole document, whose loop V8 compiles while
-// the function has no feedback yet for the rarer rules (feedback vectors are made lazily), so
-// that compile was thrown away at the first of them and done again. A few calls on a short text
-// with every rule give the feedback first.
-const WARM_UP = ' 缩进\n行尾 \n中 文\n2 - 3\nGDP  growth\nsaid, The\na b\n\uFEFF中\n12 34\n𠀀 x';
-for (let i = 0; i < 3; i++) spacingEdits(WARM_UP);
+// Every rule, the rare ones included.
+warmUp(3, () => spacingEdits(' 缩进\n行尾 \n中 文\n2 - 3\nGDP  growth\nsaid, The\na b\n\uFEFF中\n12 34\n𠀀 x'));
 
 export const spacing: Stage = {
   name: 'spacing',

@@ -9,6 +9,7 @@ import { withStage } from '../lib/document.js';
 import { message } from '../lib/messages.js';
 import { rawRange } from '../lib/offset-map.js';
 import { HAN_FLOOR } from '../lib/chars.js';
+import { warmUp } from '../lib/warm-up.js';
 
 export const CHECKS: Array<{ rule: string; re: RegExp; reason: string }> = [
   { rule: 'ocr/tripled-character', re: /(\p{Script=Han})\1\1+/gu, reason: 'a character three or more times in a row' },
@@ -112,9 +113,5 @@ export const ocrCheck: Stage = {
   },
 };
 
-// Each worker isolate first meets the scan on a whole document, whose loop V8 compiles while the
-// function has no feedback yet for the rare branches and what lies outside the loop (feedback
-// vectors are made lazily), so that compile was thrown away on the first rare case and done
-// again. A few calls on a short text with every kind of suspect give the feedback first.
-const WARM_UP = '晋晋晋批示批示\uFFFD\x01𠀀𠀀𠀀𠀀𠀁𠀀𠀁中文abc\ue000\n';
-for (let i = 0; i < 3; i++) ocrSuspects(WARM_UP);
+// Every kind of suspect.
+warmUp(3, () => ocrSuspects('晋晋晋批示批示\uFFFD\x01𠀀𠀀𠀀𠀀𠀁𠀀𠀁中文abc\ue000\n'));
