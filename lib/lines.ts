@@ -15,9 +15,9 @@ export function forEachLine(text: string, visit: (start: number, end: number) =>
 }
 
 /**
- * Every match of the global pattern `re` in `text`, as text.matchAll(re) finds them, or none when
- * the text holds none of the needles: every match holds one of them, and includes() (native) is
- * far cheaper than running the pattern over text that cannot match. Runs the pattern itself:
+ * Every match of the global pattern `re` in `text`, as text.matchAll(re) finds them; given needles,
+ * none when the text holds none of them (every match holds one, and includes() is far cheaper than
+ * running the pattern over text that cannot match). Runs the pattern itself:
  * matchAll clones it on every call, and debris asks three patterns of every line. `re` must have
  * the g and u flags (an empty match is stepped past by a whole code point).
  */
@@ -25,7 +25,7 @@ export function matchesOf(re: RegExp, text: string, ...needles: string[]): RegEx
   // Without g, exec always matches from the start and this loop would never end.
   if (!re.global) throw new Error(`matchesOf needs a pattern with the g flag: ${re}`);
   const found: RegExpExecArray[] = [];
-  if (!needles.some((n) => text.includes(n))) return found;
+  if (needles.length > 0 && !needles.some((n) => text.includes(n))) return found;
   re.lastIndex = 0;
   for (let m = re.exec(text); m; m = re.exec(text)) {
     found.push(m);

@@ -1,4 +1,6 @@
 /** Turn raw byte offsets into 1-based line and column (column counted in code points). */
+import { codePointLength } from './chars.js';
+
 export class RawLines {
   // Line starts are found on the first question, so a RawLines nobody asks costs nothing.
   private startsCache: number[] | null = null;
@@ -50,19 +52,6 @@ export class RawLines {
       return n;
     }
     this.decoder ??= new TextDecoder(this.encoding);
-    return codePointCount(this.decoder.decode(this.raw.subarray(from, to)));
+    return codePointLength(this.decoder.decode(this.raw.subarray(from, to)));
   }
-}
-
-/** [...s].length without the array: a low surrogate after a high one ends the same code point. */
-export function codePointCount(s: string): number {
-  let n = s.length;
-  for (let i = 1; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 0xdc00 && c <= 0xdfff) {
-      const p = s.charCodeAt(i - 1);
-      if (p >= 0xd800 && p <= 0xdbff) n--;
-    }
-  }
-  return n;
 }

@@ -46,8 +46,8 @@ export const markdown: Stage = {
       }
       return found;
     };
-    // matchesOf's own needle check is given '' (always held): the needles were asked here.
-    const matches = (re: RegExp, ...needles: string[]) => (needles.some(has) ? matchesOf(re, text, '') : []);
+    // The needles are asked here, through `has`, not by matchesOf again.
+    const matches = (re: RegExp, ...needles: string[]) => (needles.some(has) ? matchesOf(re, text) : []);
 
     for (const m of matches(LINK, '](')) {
       const label = unescape(m[1]!);

@@ -11,6 +11,7 @@ import { withEdits } from '../lib/edits.js';
 import { CJK } from '../lib/chars.js';
 import type { Edit } from '../lib/offset-map.js';
 import { warmUp } from '../lib/warm-up.js';
+import { matchesOf } from '../lib/lines.js';
 
 // Whitespace other than line breaks; \s covers U+3000 and U+00A0. U+FEFF counts as space here.
 const SPACE_RUN = /[^\S\n]+|\uFEFF+/gu;
@@ -43,9 +44,7 @@ function charAfter(text: string, i: number): string {
 
 export function spacingEdits(text: string): Edit[] {
   const edits: Edit[] = [];
-  // exec rather than matchAll, which clones the pattern on every call (once per document).
-  SPACE_RUN.lastIndex = 0;
-  for (let m = SPACE_RUN.exec(text); m; m = SPACE_RUN.exec(text)) {
+  for (const m of matchesOf(SPACE_RUN, text)) {
     const start = m.index;
     const end = start + m[0].length;
     // Line starts and ends are decided on the units, before making the characters around the run.

@@ -191,13 +191,13 @@ export const debris: Stage = {
       if (removed.has(line)) continue;
       const inline: Edit[] = [];
       if (dateElectric.inLine(line.start, line.end) || dateReport.inLine(line.start, line.end)) {
-        for (const m of matchesOf(DATELINE, line.text, '')) {
+        for (const m of matchesOf(DATELINE, line.text)) {
           inline.push({ start: line.start + m.index, end: line.start + m.index + m[0].length, text: '', reason: 'debris/dateline' });
           learn('dateline', m[0], line);
         }
       }
-      if (editor.inLine(line.start, line.end)) for (const m of matchesOf(CREDIT_INLINE, line.text, '')) inline.push({ start: line.start + m.index, end: line.start + m.index + m[0].length, text: '', reason: 'layout/credit' });
-      if (page.inLine(line.start, line.end)) for (const m of matchesOf(PAGE_MARKER, line.text, '')) inline.push({ start: line.start + m.index, end: line.start + m.index + m[0].length, text: '', reason: 'layout/page-marker' });
+      if (editor.inLine(line.start, line.end)) for (const m of matchesOf(CREDIT_INLINE, line.text)) inline.push({ start: line.start + m.index, end: line.start + m.index + m[0].length, text: '', reason: 'layout/credit' });
+      if (page.inLine(line.start, line.end)) for (const m of matchesOf(PAGE_MARKER, line.text)) inline.push({ start: line.start + m.index, end: line.start + m.index + m[0].length, text: '', reason: 'layout/page-marker' });
       for (; f < fragments.length && fragments[f]!.index < line.end; f++) {
         const m = fragments[f]!;
         const s = m.index + m[1]!.length;

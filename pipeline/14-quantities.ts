@@ -82,9 +82,9 @@ export const quantities: Stage = {
  * `run` recompiles cheaply.
  */
 function paragraphMentions(doc: Doc, ctx: StageContext, stageName: string, p: Paragraph, readable: string, mentions: Mention[], messages: Message[]): void {
+  // Reported as written: the same offsets in the paragraph as it stands.
+  const written = readable === p.text;
   for (const found of getScanner().scan(readable)) {
-    // Reported as written: the same offsets in the paragraph as it stands.
-    const written = readable === p.text;
     const text = written ? found.text : p.text.slice(found.start, found.end);
     const unitAt = found.unit === null || written ? -1 : found.text.lastIndexOf(found.unit);
     const unit = unitAt < 0 ? found.unit : text.slice(unitAt, unitAt + found.unit!.length);
@@ -93,11 +93,10 @@ function paragraphMentions(doc: Doc, ctx: StageContext, stageName: string, p: Pa
       qualifier: found.qualifier, numeral: found.numeral, problem: found.problem,
       paragraph: p.ordinal, textStart: p.textStart, cls: classify(found, readable), label: null, indicatorId: null,
     };
-    const q = mention;
     mentions.push(mention);
-    if (q.problem) {
-      const [rawStart, rawEnd] = rawRange(doc.map, p.textStart + q.start, p.textStart + q.end, doc.raw.length);
-      messages.push(message(doc, ctx, { severity: 'warning', stage: stageName, rule: 'quantity/unreadable', reason: `a number that cannot be read (${q.problem})`, rawStart, rawEnd, found: q.text }));
+    if (mention.problem) {
+      const [rawStart, rawEnd] = rawRange(doc.map, p.textStart + mention.start, p.textStart + mention.end, doc.raw.length);
+      messages.push(message(doc, ctx, { severity: 'warning', stage: stageName, rule: 'quantity/unreadable', reason: `a number that cannot be read (${mention.problem})`, rawStart, rawEnd, found: mention.text }));
     }
   }
 }

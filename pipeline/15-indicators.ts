@@ -409,7 +409,7 @@ function mentionValue(doc: Doc, scope: Scope, m: Mention, byId: Map<string, Indi
   if (ind?.id === 'poor_population' && /^[^，。；]{0,6}(?:脱贫|摆脱贫困|实现脱贫)/u.test(p.text.slice(Math.max(subject.end, m.end)))) ind = byId.get('poverty_reduction') ?? ind;
   if (!ind) return null;
   // 新增财政支出15.87亿元: an increment of a level is not the level.
-  if ((ind.measure === 'level' || ind.measure === 'count') && !ind.id.startsWith('new_') && /(?:新增|净增|增加|追加|减少|压减)$/u.test(p.text.slice(Math.max(s.start, subject.start - 2), subject.start))) return null;
+  if (LEVEL_MEASURES.has(ind.measure) && !ind.id.startsWith('new_') && /(?:新增|净增|增加|追加|减少|压减)$/u.test(p.text.slice(Math.max(s.start, subject.start - 2), subject.start))) return null;
   // 突破2万亿元、2.5万亿元: the word before the first item qualifies each item.
   const prev = scope.inSentence[scope.inSentence.indexOf(m) - 1];
   if (m.qualifier === 'exact' && prev && /^、$/u.test(p.text.slice(prev.end, m.start)) && /^(?:约|近|超过|突破|逾)/u.test(prev.text)) m.qualifier = prev.qualifier;

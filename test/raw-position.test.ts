@@ -1,14 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { codePointCount, RawLines } from '../lib/raw-position.js';
+import { codePointLength } from '../lib/chars.js';
+import { RawLines } from '../lib/raw-position.js';
 
-test('codePointCount counts as [...s].length does, lone and paired surrogates alike', () => {
+test('codePointLength (what RawLines counts GB18030 columns with) counts as [...s].length does, lone and paired surrogates alike', () => {
   const unit = fc.oneof(fc.constantFrom(0xd800, 0xdbff, 0xdc00, 0xdfff, 0x41, 0x4e2d, 0x0a), fc.integer({ min: 0, max: 0xffff }));
   fc.assert(
     fc.property(fc.array(unit, { maxLength: 40 }), (units) => {
       const s = String.fromCharCode(...units);
-      assert.equal(codePointCount(s), [...s].length);
+      assert.equal(codePointLength(s), [...s].length);
     }),
     { numRuns: 2000 },
   );
