@@ -53,10 +53,10 @@ const PHYSICAL: Record<ColumnType, { type: 'INT32' | 'INT64' | 'DOUBLE' | 'BOOLE
 };
 
 const DAY_MS = 86_400_000;
-export const CREATED_BY = 'cn-gov-indicators (own column encoder, hyparquet-writer footer)';
+const CREATED_BY = 'cn-gov-indicators (own column encoder, hyparquet-writer footer)';
 
 /** The Parquet schema of a table: one flat column per schema property. */
-export function parquetSchema(spec: TableSpec): SchemaElement[] {
+function parquetSchema(spec: TableSpec): SchemaElement[] {
   return [
     { name: 'root', num_children: spec.columns.length },
     ...spec.columns.map((c) => ({ name: c.name, ...PHYSICAL[c.type], repetition_type: c.nullable ? ('OPTIONAL' as const) : ('REQUIRED' as const) })),
@@ -114,7 +114,7 @@ export function usesDictionary(c: Column): boolean {
 }
 
 /** Values per page, in PLAIN bytes before compression: pages end where documents end, past this size. */
-export const PAGE_BYTES = 1 << 20;
+const PAGE_BYTES = 1 << 20;
 
 /** One document's rows of one column, encoded (see the module comment). */
 export interface ColumnPiece {
@@ -212,7 +212,7 @@ function physicalValues(type: 'INT64' | 'DATE', values: unknown[]): unknown[] {
 }
 
 /** PLAIN bytes of present values (BOOLEAN: a byte each, bit-packed when the page is made). */
-function plainBytes(type: ColumnType, values: unknown[]): Uint8Array {
+function plainBytes(type: Exclude<ColumnType, 'UTF8'>, values: unknown[]): Uint8Array {
   // Typed arrays filled by a loop: TypedArray.from iterates, several times slower on plain arrays.
   const n = values.length;
   switch (type) {
@@ -237,8 +237,6 @@ function plainBytes(type: ColumnType, values: unknown[]): Uint8Array {
       for (let j = 0; j < n; j++) out[j] = values[j] ? 1 : 0;
       return out;
     }
-    case 'UTF8':
-      return plainText(values as string[]);
   }
 }
 
@@ -468,8 +466,8 @@ function compareBytes(bytes: Uint8Array, a: number, aLength: number, b: number, 
 
 const utf8Decoder = new TextDecoder();
 
-/** PLAIN bytes back to values, as parquetColumns gave them to the statistics. */
-export function plainValues(type: ColumnType, plain: Uint8Array): unknown[] {
+/** PLAIN bytes of numbers or booleans back to values, as parquetColumns gave them to the statistics (text has plainTextBounds). */
+function plainValues(type: Exclude<ColumnType, 'UTF8'>, plain: Uint8Array): unknown[] {
   const copy = () => plain.slice().buffer;
   switch (type) {
     case 'INT32':
@@ -481,16 +479,6 @@ export function plainValues(type: ColumnType, plain: Uint8Array): unknown[] {
       return [...new Float64Array(copy())];
     case 'BOOLEAN':
       return [...plain].map((b) => b === 1);
-    case 'UTF8': {
-      const out: string[] = [];
-      const view = new DataView(plain.buffer, plain.byteOffset, plain.length);
-      for (let at = 0; at < plain.length; ) {
-        const n = view.getUint32(at, true);
-        out.push(utf8Decoder.decode(plain.subarray(at + 4, at + 4 + n)));
-        at += 4 + n;
-      }
-      return out;
-    }
   }
 }
 
