@@ -173,7 +173,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     const sources = listSources(options.rawDir);
     return await publishStream(options, (emit) => processSources(options, sources, emit, true, pool));
   } finally {
-    // Already closed once the sources are processed; here for a failure before that.
+    // Closing since the sources were processed (or here, after a failure before that).
     await pool?.close();
     lock.release();
   }
@@ -227,8 +227,8 @@ async function processSources(
   sources: Source[],
   emit: (docs: Array<PublishedDoc | PackedDoc>) => void,
   pack: boolean,
-  // Null processes in this thread. Closed here as soon as the last source is processed, so idle
-  // threads' heaps are not kept through publishing.
+  // Null processes in this thread. Its closing starts here as soon as the last source is
+  // processed, so idle threads' heaps are not kept through publishing; the caller awaits it.
   pool: WorkerPool | null,
 ): Promise<Processed> {
   // With workers, two sources per worker are under way: one running, one handed over and
@@ -294,7 +294,9 @@ async function processSources(
     await Promise.all(tasks);
   } finally {
     if (pool) for (const [k, v] of Object.entries(pool.stageTimes)) stageTimes[k] = (stageTimes[k] ?? 0) + v;
-    await pool?.close();
+    // Started, not awaited: the threads exit on the other core while this one finishes the
+    // release; the caller awaits the same close.
+    pool?.close().catch(() => undefined);
   }
   if (failure) throw (failure as { error: unknown }).error;
   const notes = [...corrupt.keys()].sort((a, b) => a - b).map((i) => corrupt.get(i)!);
@@ -324,12 +326,14 @@ export async function buildShard(options: BuildOptions, index: number, count: nu
   rmSync(join(options.outDir, 'shard.json'), { force: true });
   const docsPath = join(options.outDir, 'docs.jsonl');
   const fd = openSync(`${docsPath}.tmp`, 'w');
+  const pool = startPool(options);
   try {
     await processSources({ ...options, cache: false }, sources, (docs) => {
       for (const d of docs) writeSync(fd, JSON.stringify(d) + '\n');
-    }, false, startPool(options));
+    }, false, pool);
   } finally {
     closeSync(fd);
+    await pool?.close();
   }
   renameSync(`${docsPath}.tmp`, docsPath);
   const manifest: ShardManifest = { index, count, code: codeFingerprint(), files: sources.map((s) => s.file) };

@@ -155,7 +155,15 @@ export class WorkerPool {
     }
   }
 
-  async close(): Promise<void> {
-    await Promise.all(this.all.map((w) => w.terminate()));
+  private closing: Promise<void> | null = null;
+
+  /**
+   * Stop every thread. The same promise on every call, so the runner can start it as soon as the
+   * last source is processed, without waiting for the threads to exit (about 25 ms, on the path
+   * to a finished release), and await it once the release is written.
+   */
+  close(): Promise<void> {
+    this.closing ??= Promise.all(this.all.map((w) => w.terminate())).then(() => undefined);
+    return this.closing;
   }
 }

@@ -116,7 +116,7 @@ describe('bad input fails the build and keeps the previous release', () => {
 
 describe('a crash anywhere leaves the previous release intact', () => {
   const raw = rawFolder([GOOD, '000_935736143d89c070.txt']);
-  for (const step of ['validated', 'csv:documents', 'parquet:paragraphs', 'staged', 'release-in-place']) {
+  for (const step of ['documents-in', 'csv:documents', 'parquet:paragraphs', 'staged', 'release-in-place']) {
     test(`thrown in publish after "${step}"`, async () => {
       await assert.rejects(
         build({ rawDir: raw, outDir, onPublishStep: (s) => { if (s === step) throw new Error('simulated crash'); } }),
