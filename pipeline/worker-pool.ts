@@ -1,6 +1,7 @@
 /** A fixed pool of worker threads running pipeline/worker.js, one source per task. */
 import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
+import { availableParallelism } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { fromWire, type PackedDoc, type PublishedDoc, type WireDoc } from '../lib/cache.js';
 import { fromPlainError, PipelineError, type PlainError } from '../lib/errors.js';
@@ -47,21 +48,37 @@ export const INTERRUPT_BUDGET = 4 * 67584;
  */
 export const INLINED_BYTECODE_CUMULATIVE = 230;
 
+/**
+ * Whether V8 compiles optimized code on its own background threads while the code runs on
+ * slower (the default), or in the thread that runs it, which then waits. A background thread
+ * helps only if a core is free to run it; when the threads running JavaScript (the workers and
+ * this one) are more than the cores, it competes with them and costs more in all (the queue,
+ * the handles it copies). Measured, four alternated runs each of the bench's 50 MB build() on
+ * two cores: two workers 3.89-4.01 s and 7.26-7.48 s of CPU compiling in place, 4.02-4.10 s and
+ * 7.41-7.63 s in the background; one worker, where the second core is half free, 4.74-4.96 s
+ * in the background and 5.06-5.19 s in place, so there it stays in the background.
+ */
+export function compileInPlace(workers: number, cores = availableParallelism()): boolean {
+  return workers + 1 > cores;
+}
+
 let tuned = false;
 
 /**
- * Set once, before the first worker starts: the flags are process-wide and read as code warms
- * up. The defaults named are those of the V8 in Node 20 and 22; another V8 may have others, or
+ * Set once, before the first worker starts, for the first pool's size: the flags are
+ * process-wide and read as code warms up. The defaults named are those of the V8 in Node 20 and 22; another V8 may have others, or
  * ignore a flag, which changes only speed, never output. Node documents setting V8 flags after
  * start-up as unsupported: at worst a flag is not taken up and builds run at the old speed, as
  * the release's bytes are the same with and without them. They also apply to the main thread
  * from here on, so an in-process build (--workers 0) after a pool runs with them too.
  */
-function tuneCompiler(): void {
+function tuneCompiler(workers: number): void {
   if (tuned) return;
   tuned = true;
   setFlagsFromString(`--interrupt-budget=${INTERRUPT_BUDGET}`);
   setFlagsFromString(`--max-inlined-bytecode-size-cumulative=${INLINED_BYTECODE_CUMULATIVE}`);
+  // Read when an isolate starts: the workers' isolates take it, this thread's (already started) does not.
+  if (compileInPlace(workers)) setFlagsFromString('--no-concurrent-recompilation');
 }
 
 export class WorkerPool {
@@ -75,7 +92,7 @@ export class WorkerPool {
   private readonly script = fileURLToPath(new URL('./worker.js', import.meta.url));
 
   constructor(size: number, private readonly heapMb = WORKER_HEAP_MB) {
-    tuneCompiler();
+    tuneCompiler(size);
     try {
       for (let i = 0; i < size; i++) this.idle.push(this.spawn());
     } catch (err) {

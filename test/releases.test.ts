@@ -9,7 +9,7 @@ import { describe, test } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import { build } from '../pipeline/runner.js';
 import { listSources, readRaw } from '../pipeline/00-sources.js';
-import { WorkerPool } from '../pipeline/worker-pool.js';
+import { compileInPlace, WorkerPool } from '../pipeline/worker-pool.js';
 import { changeLister, changelog, diffReleases, type RowChange } from '../lib/release-diff.js';
 import { tableSpecs } from '../lib/table-schema.js';
 import { RAW, rawFolder, runCli, tempDir } from './helpers.js';
@@ -252,6 +252,21 @@ describe('worker threads', () => {
     } finally {
       await pool.close();
     }
+  });
+
+  test('optimized code is compiled in place only when the threads running JavaScript outnumber the cores', () => {
+    assert.equal(compileInPlace(2, 2), true);
+    assert.equal(compileInPlace(1, 2), false);
+    assert.equal(compileInPlace(1, 1), true);
+    assert.equal(compileInPlace(4, 8), false);
+    assert.equal(compileInPlace(8, 8), true);
+  });
+
+  test('a pool closing is one promise: the runner starts it, build awaits the same', async () => {
+    const pool = new WorkerPool(2);
+    const first = pool.close();
+    assert.equal(pool.close(), first);
+    await first;
   });
 
   test('a file system error in a worker thread arrives with its code and the worker\'s stack', async () => {
