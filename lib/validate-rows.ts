@@ -8,7 +8,6 @@
  * collide once document ids are unique, which publish checks.
  */
 import type { Ajv, ValidateFunction } from 'ajv';
-import type { TableRow } from './document.js';
 import { describeAjvError, projectAjv, rowAjv } from './ajv.js';
 import { PipelineError } from './errors.js';
 import type { RawLines } from './raw-position.js';
@@ -25,10 +24,7 @@ export interface RowOrigin {
 
 type Where = { file: string; byteOffset: number; line: number };
 
-/**
- * The errors both forms of row check raise (object rows here, cells below), built in one place
- * so their words cannot drift apart: `named` is the row's primary key as `key=value`.
- */
+/** The errors a row check raises: `named` is the row's primary key as `key=value`. */
 const rowErrors = {
   invalid: (spec: TableSpec, where: Where, named: string, field: string, problem: string, value: string | undefined) =>
     new PipelineError(
@@ -49,33 +45,6 @@ const rowErrors = {
       'Keys are made unique by the stage that makes the rows: this is a bug, report it with the file named.',
     ),
 };
-
-/**
- * Object rows checked by the table's JSON Schema through ajv, as every row was before the cell
- * checks. No stage calls it now (stage 16 and publish use validateNamedRows); it stays as the
- * plain reference the tests hold the faster checks to, message for message.
- */
-export function validateRows(table: string, rows: readonly TableRow[], origin: RowOrigin): void {
-  const spec = tableSpec(table);
-  const seen = new Set<string>();
-  const prefix = origin.docId === undefined ? null : `${origin.docId}:`;
-  // The primary key as a set member (its value, or its values joined, for a composite key);
-  // the named form is built only for an error message.
-  const single = spec.primaryKey.length === 1 ? spec.primaryKey[0]! : null;
-  const named = (row: TableRow) => spec.primaryKey.map((k) => `${k}=${String(row.values[k])}`).join(', ');
-  const where = (row: TableRow) => ({ file: origin.file, byteOffset: row.rawStart, line: origin.lines?.position(row.rawStart).line ?? 1 });
-  for (const row of rows) {
-    const member = single !== null ? String(row.values[single]) : spec.primaryKey.map((k) => String(row.values[k])).join('\u0000');
-    if (!spec.validate(row.values)) {
-      const { field, problem } = describeAjvError(spec.validate.errors![0]!);
-      throw rowErrors.invalid(spec, where(row), named(row), field, problem, JSON.stringify(row.values[field.split('.')[0]!]));
-    }
-    const own = String(row.values['key']);
-    if (prefix !== null && own !== origin.docId && !own.startsWith(prefix)) throw rowErrors.foreignKey(spec, where(row), named(row), origin.docId!);
-    if (seen.has(member)) throw rowErrors.duplicate(spec, origin.file, named(row));
-    seen.add(member);
-  }
-}
 
 interface PropertySchema {
   type?: string | string[];
@@ -249,60 +218,52 @@ function formatTest(f: unknown): ((v: string) => boolean) | null {
 }
 
 /**
- * Rows made directly as cells in the order of `columns` (which must be the schema's), checked
- * against the table's JSON Schema as validateRows checks an object row: the same keywords on
- * the same values, the same errors, named by column; and for the same key rules. Returns the
- * rows as typed cells, the form publish writes.
- */
-export function validateCellRows(table: string, columns: readonly string[], rows: unknown[][], rawStartOf: (row: unknown[]) => number, origin: RowOrigin): Cell[][] {
-  const check = cellCheck(table);
-  const { spec, accepts, key } = check;
-  const where = (row: unknown[]) => ({ file: origin.file, byteOffset: rawStartOf(row), line: origin.lines?.position(rawStartOf(row)).line ?? 1 });
-  const named = (row: unknown[]) => spec.primaryKey.map((k) => `${k}=${String(row[spec.columns.findIndex((c) => c.name === k)])}`).join(', ');
-  // The check's own list of names (validateNamedRows passes it) is the schema's by construction.
-  if (columns !== check.names && (columns.length !== spec.columns.length || columns.some((c, i) => c !== spec.columns[i]!.name))) {
-    throw new PipelineError(
-      { ...(rows[0] ? where(rows[0]) : { file: origin.file }), field: `${spec.name}` },
-      `the rows of table ${spec.name} have the columns ${columns.join(', ')}, but schemas/tables/${spec.name}.schema.json has ${spec.columns.map((c) => c.name).join(', ')}`,
-      'Fix the stage that produced the rows, or the schema.',
-    );
-  }
-  const seen = new Set<unknown>();
-  const prefix = origin.docId === undefined ? null : `${origin.docId}:`;
-  const wide = check.wide;
-  // Indexed loops: a for-of over arrays of another elements kind (an empty list is one) deoptimizes.
-  for (let r = 0; r < rows.length; r++) {
-    const row = rows[r]!;
-    if (!accepts(row) && !check.validate()(row)) {
-      const { field, problem, value } = describeCellError(row, columns, check.validate());
-      throw rowErrors.invalid(spec, where(row), named(row), field, problem, value);
-    }
-    for (let w = 0; w < wide.length; w++) {
-      const i = wide[w]!;
-      if (row[i] !== null && !Number.isSafeInteger(row[i])) throw new Error(`${spec.name} row ${String(row[key])} column ${columns[i]}: ${String(row[i])} is not an integer`);
-    }
-    const own = row[key] as string;
-    if (prefix !== null && own !== origin.docId && !own.startsWith(prefix)) throw rowErrors.foreignKey(spec, where(row), named(row), origin.docId!);
-    // The key column alone is the primary key (cellCheck refuses a schema that says otherwise).
-    // A key already there leaves the set as it was: one hashed lookup per row, not two.
-    const size = seen.size;
-    seen.add(own);
-    if (seen.size === size) throw rowErrors.duplicate(spec, origin.file, named(row));
-  }
-  return rows as Cell[][];
-}
-
-/**
- * Rows made with named values (every row of a table with the same names), checked as
- * validateCellRows checks cells and returned as cells in the schema's column order. A name the
- * schema lacks fails here; one it requires and the row lacks is a missing required property.
+ * Rows made with named values (every row of a table with the same names), checked as an object
+ * row is checked against the table's JSON Schema, and returned as cells in the schema's column
+ * order, the form publish writes. A name the schema lacks fails here; one it requires and the row
+ * lacks is a missing required property.
  */
 export function validateNamedRows(table: string, rows: readonly Record<string, unknown>[], origin: RowOrigin): Cell[][] {
   const check = cellCheck(table);
   if (rows.length > 0) refuseUnknownNames(check, rows[0]!, origin);
   const cells: unknown[][] = new Array(rows.length);
   for (let i = 0; i < rows.length; i++) cells[i] = check.cells(rows[i]!);
-  return validateCellRows(table, check.names, cells, check.rawStart < 0 ? () => 0 : (row) => row[check.rawStart] as number, origin);
+  return validateCells(check, cells, origin);
+}
+
+/**
+ * Cells made by `check.cells`, so in the schema's column order: the same keywords on the same
+ * values as for an object row, the same errors, named by column; and the key rules.
+ */
+function validateCells(check: CellCheck, rows: unknown[][], origin: RowOrigin): Cell[][] {
+  const { spec, accepts, key, names, wide } = check;
+  const where = (row: unknown[]) => {
+    const byteOffset = check.rawStart < 0 ? 0 : (row[check.rawStart] as number);
+    return { file: origin.file, byteOffset, line: origin.lines?.position(byteOffset).line ?? 1 };
+  };
+  // The key column alone is the primary key (cellCheckFor refuses a schema that says otherwise).
+  const named = (row: unknown[]) => `key=${String(row[key])}`;
+  const seen = new Set<unknown>();
+  const prefix = origin.docId === undefined ? null : `${origin.docId}:`;
+  // Indexed loops: a for-of over arrays of another elements kind (an empty list is one) deoptimizes.
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r]!;
+    if (!accepts(row) && !check.validate()(row)) {
+      const { field, problem, value } = describeCellError(row, names, check.validate());
+      throw rowErrors.invalid(spec, where(row), named(row), field, problem, value);
+    }
+    for (let w = 0; w < wide.length; w++) {
+      const i = wide[w]!;
+      if (row[i] !== null && !Number.isSafeInteger(row[i])) throw new Error(`${spec.name} row ${String(row[key])} column ${names[i]}: ${String(row[i])} is not an integer`);
+    }
+    const own = row[key] as string;
+    if (prefix !== null && own !== origin.docId && !own.startsWith(prefix)) throw rowErrors.foreignKey(spec, where(row), named(row), origin.docId!);
+    // A key already there leaves the set as it was: one hashed lookup per row, not two.
+    const size = seen.size;
+    seen.add(own);
+    if (seen.size === size) throw rowErrors.duplicate(spec, origin.file, named(row));
+  }
+  return rows as Cell[][];
 }
 
 /** A name the schema lacks fails the rows (every row of a table has the same names as the first). */
@@ -319,7 +280,7 @@ function refuseUnknownNames(check: CellCheck, first: Record<string, unknown>, or
   }
 }
 
-/** The first error as validateRows words it for an object row: a cell's index becomes its column. */
+/** The first error as ajv words it for an object row: a cell's index becomes its column. */
 function describeCellError(row: unknown[], columns: readonly string[], validate: ValidateFunction): { field: string; problem: string; value: string | undefined } {
   // A missing value (undefined) is what an object row reports as a missing required property.
   const missing = row.findIndex((v) => v === undefined);

@@ -1,6 +1,7 @@
 /**
  * The tables stage makes rows as cells in schema column order and checks them as cells: these
- * tests hold that to the checks of object rows (validateRows, then typedRow) it replaced.
+ * tests hold that to ajv's checks of the same rows as objects against the table's own schema,
+ * and to typedRow.
  */
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
@@ -8,12 +9,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import type { Doc, StageContext } from '../lib/document.js';
+import { describeAjvError } from '../lib/ajv.js';
 import { PipelineError } from '../lib/errors.js';
 import { rawRange } from '../lib/offset-map.js';
 import { RawLines } from '../lib/raw-position.js';
 import { tableSpec } from '../lib/table-schema.js';
 import { typedRow } from '../lib/typed-row.js';
-import { cellCheck, cellCheckFor, validateCellRows, validateNamedRows, validateRows } from '../lib/validate-rows.js';
+import { cellCheck, cellCheckFor, validateNamedRows } from '../lib/validate-rows.js';
 import { listSources } from '../pipeline/00-sources.js';
 import { processSource, STAGES } from '../pipeline/runner.js';
 import { tables } from '../pipeline/16-tables.js';
@@ -30,14 +32,38 @@ function seedBeforeTables(): { doc: Doc; ctx: StageContext } {
   return { doc, ctx: { sidecar: source.sidecar, repair: source.repair, errata: source.errata, lines: new RawLines(doc.raw, doc.encoding) } };
 }
 
-function failure(run: () => unknown): string | null {
+function thrown(run: () => unknown): PipelineError | null {
   try {
     run();
     return null;
   } catch (err) {
     assert.ok(err instanceof PipelineError, String(err));
-    return err.message;
+    return err;
   }
+}
+
+const failure = (run: () => unknown): string | null => thrown(run)?.message ?? null;
+
+/** A failure's field and problem, without its position. */
+function problemOf(run: () => unknown): string | null {
+  const err = thrown(run);
+  return err && `${err.location.field}: ${err.problem}`;
+}
+
+/**
+ * What ajv says of a row as an object against its table's own schema, and of its key, worded as
+ * the build words a failure (field and problem): the reference the checks of cells are held to.
+ */
+function objectRowProblem(table: string, values: Record<string, unknown>, docId: string): string | null {
+  const spec = tableSpec(table);
+  const key = String(values['key']);
+  if (!spec.validate(values)) {
+    const { field, problem } = describeAjvError(spec.validate.errors![0]!);
+    const value = JSON.stringify(values[field.split('.')[0]!]);
+    return `${table}.${field}: row (key=${key}) of table ${table} fails schemas/tables/${table}.schema.json: ${field} ${problem} (value ${value})`;
+  }
+  if (key !== docId && !key.startsWith(`${docId}:`)) return `${table}.key: row (key=${key}) of table ${table} has a key that does not start with its document id "${docId}"`;
+  return null;
 }
 
 describe('tables stage rows', () => {
@@ -47,9 +73,12 @@ describe('tables stage rows', () => {
         for (const [table, rows] of Object.entries(doc.rows!)) {
           const spec = tableSpec(table);
           const columns = spec.columns.map((c) => c.name);
-          const objects = rows.map((cells) => ({ rawStart: 0, values: asObject(columns, cells) }));
-          validateRows(table, objects, { file: doc.file, docId: doc.meta!.id });
-          objects.forEach((o, i) => assert.deepEqual(typedRow(spec, o.values), rows[i], `${doc.file} ${table} row ${i + 1}`));
+          const objects = rows.map((cells) => asObject(columns, cells));
+          objects.forEach((o, i) => {
+            assert.equal(objectRowProblem(table, o, doc.meta!.id), null, `${doc.file} ${table} row ${i + 1}`);
+            assert.deepEqual(typedRow(spec, o), rows[i], `${doc.file} ${table} row ${i + 1}`);
+          });
+          assert.equal(new Set(objects.map((o) => o['key'])).size, objects.length, `${doc.file} ${table}: two rows share a key`);
         }
       }
     }
@@ -122,12 +151,6 @@ describe('tables stage rows', () => {
     assert.match(failure(() => tables.run({ ...doc, meta }, ctx))!, /of table documents fails schemas\/tables\/documents\.schema\.json: \(top level\) is missing required property "dateline"/u);
   });
 
-  test('cells in another order than the schema\'s fail before any row is checked', () => {
-    const spec = tableSpec('warnings');
-    const columns = spec.columns.map((c) => c.name).reverse();
-    assert.match(failure(() => validateCellRows('warnings', columns, [], () => 0, { file: 'x.txt' }))!, /rows of table warnings have the columns .* but schemas\/tables\/warnings\.schema\.json has/u);
-  });
-
   test('a column the schema lacks fails, one it requires and the row lacks is missing; cells come in schema order', () => {
     const { doc, ctx } = seedBeforeTables();
     const made = (tables.run(doc, ctx) as Doc).rows!;
@@ -156,8 +179,8 @@ describe('tables stage rows', () => {
         for (const value of odd) {
           const cells: unknown[] = [...rows[0]!];
           cells[c] = value;
-          const asCells = failure(() => validateCellRows(table, columns, [cells], () => 0, origin));
-          const asObjects = failure(() => validateRows(table, [{ rawStart: 0, values: asObject(columns, cells) }], origin));
+          const asCells = problemOf(() => validateNamedRows(table, [asObject(columns, cells)], origin));
+          const asObjects = objectRowProblem(table, asObject(columns, cells), origin.docId);
           assert.equal(asCells, asObjects, `${table}.${columns[c]} = ${String(value)}`);
           if (asCells) refused++;
         }
