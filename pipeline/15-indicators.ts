@@ -357,9 +357,9 @@ function paragraphValues(doc: Doc, ctx: StageContext, stageName: string, written
     const sentenceClauses = clauses(s);
     const scope: Scope = { p, s, inSentence, subjects, clauseOf: (i: number) => sentenceClauses.find((c) => i >= c.start && i < c.end)!, respectively: s.text.indexOf('分别') };
     for (const m of inSentence) {
-      const value = mentionValue(doc, scope, m, byId, lex, carried.get(ordinal) ?? null, written.text);
-      if (value === null) continue;
-      const ind = byId.get(value.indicatorId)!;
+      const reading = mentionValue(doc, scope, m, byId, lex, carried.get(ordinal) ?? null, written.text);
+      if (reading === null) continue;
+      const { ind, value } = reading;
       const { min: lo, max: hi } = ind.plausible;
       const stdValues = [value.valueStd, value.valueStdLow, value.valueStdHigh].filter((v): v is number => v !== null);
       if (stdValues.some((v) => v < lo || v > hi)) {
@@ -388,8 +388,8 @@ interface Scope {
   respectively: number;
 }
 
-/** The value a mention states, or null; sets its label (and may take a listed qualifier) on the way. */
-function mentionValue(doc: Doc, scope: Scope, m: Mention, byId: Map<string, Indicator>, lex: Lexicon, carried: Period | null, written: string): IndicatorValue | null {
+/** The value a mention states and its indicator, or null; sets its label (and may take a listed qualifier) on the way. */
+function mentionValue(doc: Doc, scope: Scope, m: Mention, byId: Map<string, Indicator>, lex: Lexicon, carried: Period | null, written: string): { ind: Indicator; value: IndicatorValue } | null {
   const { p, s } = scope;
   // 分别: the i-th number after 分别 belongs to the i-th subject before it.
   const listed = scope.respectively >= 0 && m.start > s.start + scope.respectively ? listSubject(scope, m) : null;
@@ -413,7 +413,7 @@ function mentionValue(doc: Doc, scope: Scope, m: Mention, byId: Map<string, Indi
   // 突破2万亿元、2.5万亿元: the word before the first item qualifies each item.
   const prev = scope.inSentence[scope.inSentence.indexOf(m) - 1];
   if (m.qualifier === 'exact' && prev && /^、$/u.test(p.text.slice(prev.end, m.start)) && /^(?:约|近|超过|突破|逾)/u.test(prev.text)) m.qualifier = prev.qualifier;
-  return makeValue(doc, ind, m, p, s, subject, predicate, carried, written);
+  return { ind, value: makeValue(doc, ind, m, p, s, subject, predicate, carried, written) };
 }
 
 /**
@@ -531,7 +531,7 @@ function mentionsBySentence(own: Mention[], spans: Span[]): Array<[Span, Mention
   return out;
 }
 
-function makeValue(doc: Doc, ind: Indicator, m: Mention, p: ReadParagraph, s: Span, subject: Subject, predicate: string, carried: Period | null, written: string): IndicatorValue | null {
+function makeValue(doc: Doc, ind: Indicator, m: Mention, p: ReadParagraph, s: Span, subject: Subject, predicate: string, carried: Period | null, written: string): IndicatorValue {
   const meta = doc.meta!;
   const std = unitFor(m, ind)!;
   const falls = FALL_VERB.test(predicate) && ind.measure !== 'reduction';
