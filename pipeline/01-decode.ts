@@ -81,14 +81,18 @@ function utf16Length(raw: Uint8Array): number {
   return units;
 }
 
+/** The same memory as a Buffer, not a copy, for Buffer's native methods (memchr, latin1 and UTF-16 decoding). */
+const bufferOf = (view: ArrayBufferView): Buffer => Buffer.from(view.buffer, view.byteOffset, view.byteLength);
+
 // Buffer's 'utf16le' reads the units in little-endian order whatever the host; a Uint16Array holds
-// them in the host's order, so on a big-endian host the units are read with TextDecoder instead.
+// them in the host's order, so on a big-endian host (Node 20 has builds for s390x and AIX on
+// ppc64) the units are read with TextDecoder instead.
 const LITTLE_ENDIAN = endianness() === 'LE';
 // ignoreBOM: a leading U+FEFF is text here, kept for the next stage to log.
 const utf16BE = LITTLE_ENDIAN ? null : new TextDecoder('utf-16be', { ignoreBOM: true });
 
 function unitsToString(units: Uint16Array): string {
-  if (utf16BE === null) return Buffer.from(units.buffer, units.byteOffset, units.byteLength).toString('utf16le');
+  if (utf16BE === null) return bufferOf(units).toString('utf16le');
   return utf16BE.decode(units);
 }
 
@@ -101,7 +105,7 @@ function decodeUtf8(raw: Uint8Array): { text: string; map: OffsetMap; codePoints
   // whose latin1 reading is the text (a one-byte string, as TextDecoder makes).
   if (length === raw.length) {
     for (let i = 0; i < length; i++) (rawStart[i] = i), (rawEnd[i] = i + 1);
-    const text = Buffer.from(raw.buffer, raw.byteOffset, raw.length).toString('latin1');
+    const text = bufferOf(raw).toString('latin1');
     return { text, map: { rawStart, rawEnd, ordered: true }, codePoints: length };
   }
   if (length <= TEXT_SCRATCH_UNITS && textScratch.length < length) textScratch = new Uint16Array(Math.min(TEXT_SCRATCH_UNITS, Math.max(length, 2 * textScratch.length)));
@@ -164,9 +168,9 @@ export const decode: Stage = {
     const raw = doc.raw;
     const empty = () => new PipelineError({ file: doc.file }, 'is empty (no text at all)', 'Remove the file from the raw folder or put the source text in it.');
     if (raw.length === 0) throw empty();
-    // Buffer's indexOf (memchr) on a view of the bytes: a Uint8Array's own indexOf tests byte by
-    // byte in JavaScript's builtin, about four times slower over the corpus (27 -> 7 ms).
-    const nul = Buffer.from(raw.buffer, raw.byteOffset, raw.length).indexOf(0);
+    // Buffer's indexOf (memchr): a Uint8Array's own indexOf tests byte by byte in JavaScript's
+    // builtin, about four times slower over the corpus (27 -> 7 ms).
+    const nul = bufferOf(raw).indexOf(0);
     if (nul >= 0) {
       throw new PipelineError(
         { file: doc.file, byteOffset: nul, ...lineColumnAt(raw, nul) },

@@ -52,6 +52,21 @@ describe('decode', () => {
     assert.throws(() => decoded(Buffer.from('\uFEFF \n\n', 'utf8'), 'blank.txt'), /blank\.txt: is empty/u);
   });
 
+  test('bytes that are a view into a larger buffer decode as the view alone', () => {
+    // NUL bytes either side: read past the view and the file looks binary.
+    const within = (text: string) => {
+      const bytes = Buffer.from(text, 'utf8');
+      const whole = new Uint8Array(bytes.length + 6);
+      whole.set(bytes, 3);
+      return whole.subarray(3, 3 + bytes.length);
+    };
+    for (const text of ['GDP 6%\n', '山西省GDP增长6%\n']) {
+      const d = decoded(within(text));
+      assert.equal(d.text, text);
+      assertProvenance(d);
+    }
+  });
+
   test('a binary file fails naming the NUL byte', () => {
     const png = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
     assert.throws(() => decoded(png, 'image.txt'), /image\.txt: line 3, column 1: byte 8: looks like a binary file/u);
