@@ -140,14 +140,9 @@ export class QuantityScanner {
   private readonly candidateLists: Numbered[][];
   // First UTF-16 units of the units and scale words: what may follow a Chinese numeral that reads.
   private readonly unitOrScaleStart = new Uint8Array(65536);
-  private readonly numeralPrecheck: boolean;
 
-  /**
-   * `units`: every unit word the scanner knows, without scale words (元, 人, 吨, 个, %...).
-   * `numeralPrecheck: false` runs the expressions at every Chinese numeral (the reference in tests).
-   */
-  constructor(units: string[], options: { numeralPrecheck?: boolean } = {}) {
-    this.numeralPrecheck = options.numeralPrecheck ?? true;
+  /** `units`: every unit word the scanner knows, without scale words (元, 人, 吨, 个, %...). */
+  constructor(units: string[]) {
     // 千 and 百 too: after a decimal (二点五千万) a scale word may begin with them.
     for (const w of [...units, '万', '亿', '千', '百']) if (w.length > 0) this.unitOrScaleStart[w.charCodeAt(0)] = 1;
     const alternatives = [...new Set(units)].sort((a, b) => b.length - a.length).map(escape).join('|');
@@ -207,7 +202,7 @@ export class QuantityScanner {
     if (digit) list = rangeAhead(text, at) ? AT_DIGIT_WITH_RANGE : AT_DIGIT;
     else if (kind === NUMERAL) {
       if (text.startsWith('百分之', at)) list = AT_PERCENT_WORD;
-      else if (this.numeralPrecheck && !this.unitOrScaleAfterNumeral(text, at)) return null;
+      else if (!this.unitOrScaleAfterNumeral(text, at)) return null;
       else list = AT_DIGIT;
     } else list = AT_LEAD_WORD;
     for (const expression of this.candidateLists[list]!) {
@@ -272,9 +267,10 @@ export class QuantityScanner {
    * Most Chinese numerals start words (一是, 三去一降一补), and `single` reads one only with a unit or
    * a scale word after it: after the numeral run (greedy, so 千 and 百 are in it), a decimal 点五
    * and 多/余, the next character must start a unit or a scale word, else the expression cannot read
-   * anything, and the expression need not run.
+   * anything, and the expression need not run. Protected, not private: the tests override it to
+   * run the expressions at every numeral, the reference this must agree with.
    */
-  private unitOrScaleAfterNumeral(text: string, at: number): boolean {
+  protected unitOrScaleAfterNumeral(text: string, at: number): boolean {
     const n = text.length;
     // The numeral run, then once a decimal point and its digits, in one loop with one increment,
     // every test made at every numeral: a decimal or a 多 (rare) then reaches no code compiled
