@@ -162,12 +162,6 @@ export interface Doc {
   rows: Record<string, Cell[][]> | null;
 }
 
-/** A row of a published table before typing, with where in the raw file it came from (for error messages). */
-export interface TableRow {
-  values: Record<string, unknown>;
-  rawStart: number;
-}
-
 /**
  * A stage is a named, versioned, side-effect-free function. A file-level stage may turn one
  * document into several (splitting a newspaper page into its articles).
