@@ -36,6 +36,7 @@ import { writeIndexes } from 'hyparquet-writer/src/indexes.js';
 import { writeMetadata } from 'hyparquet-writer/src/metadata.js';
 import { FileSink, type Written } from './file-sink.js';
 import { Bytes, deltaBinaryPacked, EMPTY, rleHybrid, snappyExpand, snappyLiteral } from './parquet-encodings.js';
+import { utf8Scratch } from './scratch.js';
 import { snappyCompress, snappyElements } from './snappy-compress.js';
 import type { Column, ColumnType, TableSpec } from './table-schema.js';
 import type { Cell } from './typed-row.js';
@@ -245,16 +246,7 @@ export function plainText(values: string[]): Uint8Array {
   return plainTextScratch(values).slice();
 }
 
-/**
- * Buffer's native UTF-8 writer, which `buf.write(text, at, 'utf8')` calls after normalising its
- * arguments in JavaScript: called directly, without that per-value overhead. Node does not
- * document it, so the types do not list it.
- */
-type Utf8Buffer = Buffer & { utf8Write(text: string, offset: number): number };
-
-let textScratch = Buffer.allocUnsafeSlow(1 << 16) as Utf8Buffer;
-/** Above this size a scratch buffer is not kept for the next call (see SCRATCH_LIMIT in lib/snappy-compress.ts). */
-const TEXT_SCRATCH_LIMIT = 1 << 22;
+const textScratch = utf8Scratch();
 
 /**
  * plainText's bytes in a buffer kept between calls, valid until the next call: for bytes that are
@@ -264,11 +256,7 @@ const TEXT_SCRATCH_LIMIT = 1 << 22;
 function plainTextScratch(values: string[]): Uint8Array {
   let bound = 0;
   for (let j = 0; j < values.length; j++) bound += 4 + values[j]!.length * 3;
-  let buf = textScratch;
-  if (buf.length < bound) {
-    buf = Buffer.allocUnsafeSlow(Math.max(bound, buf.length * 2)) as Utf8Buffer;
-    if (buf.length <= TEXT_SCRATCH_LIMIT) textScratch = buf;
-  }
+  const buf = textScratch.get(bound);
   let at = 0;
   for (let j = 0; j < values.length; j++) {
     const n = buf.utf8Write(values[j]!, at + 4);
