@@ -546,13 +546,13 @@ class ChunkPages {
 }
 
 /** Dictionary indexes as a data page's values: the bit width, then the indexes RLE/bit-packed (uncompressed: V2 allows it page by page, and they are small already). */
-function dictionaryIndexes(indexes: Uint32Array, count: number): Uint8Array {
+function dictionaryIndexes(indexes: Uint32Array): Uint8Array {
   let max = 0;
-  for (let k = 0; k < count; k++) if (indexes[k]! > max) max = indexes[k]!;
+  for (let k = 0; k < indexes.length; k++) if (indexes[k]! > max) max = indexes[k]!;
   const bitWidth = max === 0 ? 0 : 32 - Math.clz32(max);
   const data = new Bytes();
   data.byte(bitWidth);
-  rleHybrid(data, indexes, count, bitWidth);
+  rleHybrid(data, indexes, bitWidth);
   return data.bytes();
 }
 
@@ -631,10 +631,10 @@ export class ParquetSink {
     let dictionaryOffset: bigint | undefined;
     const merged = usesDictionary(c) ? mergeDictionaries(pieces) : null;
     // A chunk of nulls only has no dictionary: its one page is PLAIN, with no values.
-    if (merged && merged.count > 0) {
+    if (merged && merged.indexes.length > 0) {
       dictionaryOffset = BigInt(out.offset);
       pages.dictionaryPage(merged.dictionary);
-      const bytes = dictionaryIndexes(merged.indexes, merged.count);
+      const bytes = dictionaryIndexes(merged.indexes);
       pages.page(pieces, 0, 'RLE_DICTIONARY', [bytes], bytes.length, false);
     } else if (deltaEncoded(c.type)) {
       for (const { group, firstRow, plainLength } of pagesOf(pieces)) {
@@ -742,7 +742,7 @@ function definitionLevels(pieces: ColumnPiece[], rows: number): Uint8Array {
     else levels.fill(1, at, at + p.rows);
     at += p.rows;
   }
-  rleHybrid(out, levels, rows, 1);
+  rleHybrid(out, levels, 1);
   return out.bytes();
 }
 
@@ -759,10 +759,10 @@ function chunkEncodings(c: Column, dictionary: boolean, pages: Iterable<string>)
 }
 
 /** The row group's dictionary (values in first-seen order) and every present value's index in it. */
-function mergeDictionaries(pieces: ColumnPiece[]): { dictionary: string[]; indexes: Uint32Array; count: number } {
+function mergeDictionaries(pieces: ColumnPiece[]): { dictionary: string[]; indexes: Uint32Array } {
   // One piece's values are already distinct and in first-seen order: they are the dictionary
   // (nothing downstream changes it or the indexes).
-  if (pieces.length === 1) return { dictionary: pieces[0]!.dict!, indexes: pieces[0]!.indexes!, count: pieces[0]!.indexes!.length };
+  if (pieces.length === 1) return { dictionary: pieces[0]!.dict!, indexes: pieces[0]!.indexes! };
   const ids = new Map<string, number>();
   const dictionary: string[] = [];
   let count = 0;
@@ -781,7 +781,7 @@ function mergeDictionaries(pieces: ColumnPiece[]): { dictionary: string[]; index
     const local = p.indexes!;
     for (let j = 0; j < local.length; j++) indexes[at++] = remap[local[j]!]!;
   }
-  return { dictionary, indexes, count };
+  return { dictionary, indexes };
 }
 
 /** Reused across pieces and chunks: a fresh array per piece was a fair share of publish's garbage. */

@@ -268,7 +268,7 @@ describe('Parquet writer', () => {
         const max = bitWidth === 0 ? 0 : 2 ** bitWidth - 1;
         const values = parts.flatMap(([len, v]) => (len % 3 === 0 ? Array.from({ length: len }, () => v % (max + 1)) : Array.from({ length: len % 9 }, (_, k) => (v + k * 7919) % (max + 1))));
         const out = new Bytes();
-        rleHybrid(out, Uint32Array.from(values), values.length, bitWidth);
+        rleHybrid(out, Uint32Array.from(values), bitWidth);
         assert.deepEqual(decodeHybrid(out.bytes(), bitWidth, values.length), values);
       }),
       { numRuns: 2000 },
