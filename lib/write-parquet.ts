@@ -197,11 +197,11 @@ function dictionaryPiece(rows: number, nulls: number, defs: Uint8Array | null, p
 /** A PLAIN column's piece: text Snappy-compressed, numbers and booleans raw. */
 function plainPiece(type: ColumnType, rows: number, nulls: number, defs: Uint8Array | null, present: unknown[]): ColumnPiece {
   const typed = type === 'INT64' || type === 'DATE' ? physicalValues(type, present) : present;
-  const s = columnStatistics(typed, type);
+  const s = valueBounds(typed, type);
   // Text is encoded into a buffer kept between calls: only its compressed form is kept.
   const plain = type === 'UTF8' ? plainTextScratch(typed as string[]) : plainBytes(type, typed);
   const values = type === 'BOOLEAN' || deltaEncoded(type) ? plain : snappyElements(plain);
-  return { rows, nulls, defs, values, plainBytes: plain.length, dict: null, indexes: null, min: s.min_value, max: s.max_value, nans: Number(s.nan_count ?? 0) };
+  return { rows, nulls, defs, values, plainBytes: plain.length, dict: null, indexes: null, min: s.min, max: s.max, nans: s.nans };
 }
 
 /** INT64 values as bigints, dates as days since 1970. */
@@ -269,35 +269,25 @@ function plainTextScratch(values: string[]): Uint8Array {
   return new Uint8Array(buf.buffer, buf.byteOffset, at);
 }
 
-/** A column chunk's statistics as the writer's metadata takes them. */
-interface Statistics {
-  min_value?: unknown;
-  max_value?: unknown;
-  null_count: bigint;
-  nan_count?: bigint;
-}
-
 /** Code points from U+10000 on: in UTF-16 they sort before U+E000..U+FFFF, in UTF-8 after. */
 const SURROGATE = /[\uD800-\uDFFF]/;
 
-/**
- * A column's statistics exactly as hyparquet-writer computes them (text ordered by UTF-8 bytes,
- * NaN left out of the bounds and counted in DOUBLE columns, a zero bound as -0 below and +0
- * above), but with one loop for text and one for numbers, bigints and booleans instead of its
- * checks for every kind of value on each one, which cost a tenth of publishing.
- */
-export function columnStatistics(values: unknown[], type: ColumnType): Statistics {
-  const s = type === 'UTF8' ? textBounds(values as Array<string | null>) : orderedBounds(values as Array<number | bigint | boolean | null>);
-  if (s.min === 0) s.min = -0;
-  if (s.max === 0) s.max = 0;
-  return { min_value: s.min, max_value: s.max, null_count: BigInt(s.nulls), ...(type === 'DOUBLE' ? { nan_count: BigInt(s.nans) } : {}) };
-}
-
+/** A piece's statistics: chunkStatistics turns its pieces' into the chunk's. */
 interface Bounds<T> {
   min: T | undefined;
   max: T | undefined;
   nulls: number;
   nans: number;
+}
+
+/**
+ * The bounds of a column's values as hyparquet-writer computes them (text ordered by UTF-8 bytes,
+ * NaN left out of the bounds and counted), but with one loop for text and one for numbers,
+ * bigints and booleans instead of its checks for every kind of value on each one, which cost a
+ * tenth of publishing.
+ */
+export function valueBounds(values: unknown[], type: ColumnType): Bounds<unknown> {
+  return type === 'UTF8' ? textBounds(values as Array<string | null>) : orderedBounds(values as Array<number | bigint | boolean | null>);
 }
 
 /**
@@ -417,18 +407,18 @@ function slicePiece(c: Column, p: ColumnPiece, from: number, to: number): Column
     bTo = vTo * width;
   }
   const part = plain.slice(bFrom, bTo);
-  const s = c.type === 'UTF8' ? plainTextBounds(part) : columnStatistics(plainValues(c.type, part), c.type);
+  const s = c.type === 'UTF8' ? plainTextBounds(part) : valueBounds(plainValues(c.type, part), c.type);
   // The two parts go as Snappy literals, uncompressed: a cut is rare (once per row group), and
   // compressing again would cost the main thread more than the few bytes are worth.
-  return { ...p, rows: to - from, nulls, defs, values: raw ? part : snappyLiteral(part), plainBytes: part.length, min: s.min_value, max: s.max_value, nans: Number(s.nan_count ?? 0) };
+  return { ...p, rows: to - from, nulls, defs, values: raw ? part : snappyLiteral(part), plainBytes: part.length, min: s.min, max: s.max, nans: s.nans };
 }
 
 /**
  * The bounds of PLAIN text compared as UTF-8 bytes, whose order is code point order (the order
- * columnStatistics gives the decoded strings, a lone surrogate being U+FFFD in both): only the two
+ * valueBounds gives the decoded strings, a lone surrogate being U+FFFD in both): only the two
  * bounds are decoded, not every value of a cut document's part.
  */
-export function plainTextBounds(plain: Uint8Array): Statistics {
+export function plainTextBounds(plain: Uint8Array): Bounds<string> {
   const view = new DataView(plain.buffer, plain.byteOffset, plain.length);
   let minAt = -1;
   let minLength = 0;
@@ -443,7 +433,7 @@ export function plainTextBounds(plain: Uint8Array): Statistics {
     at = v + length;
   }
   const text = (from: number, length: number) => (from < 0 ? undefined : utf8Decoder.decode(plain.subarray(from, from + length)));
-  return { min_value: text(minAt, minLength), max_value: text(maxAt, maxLength), null_count: 0n };
+  return { min: text(minAt, minLength), max: text(maxAt, maxLength), nulls: 0, nans: 0 };
 }
 
 function compareBytes(bytes: Uint8Array, a: number, aLength: number, b: number, bLength: number): number {
@@ -477,7 +467,11 @@ function compareStat(type: ColumnType, a: unknown, b: unknown): number {
   return (a as number) < (b as number) ? -1 : (a as number) > (b as number) ? 1 : 0;
 }
 
-/** The statistics of a column chunk from its pieces'. */
+/**
+ * The statistics of a column chunk from its pieces', as the writer's metadata takes them: counts
+ * as bigints, the NaN count in DOUBLE columns only, and a zero bound as -0 below and +0 above, as
+ * the format asks.
+ */
 function chunkStatistics(c: Column, pieces: ColumnPiece[]): ColumnMetaData['statistics'] {
   let min: unknown;
   let max: unknown;
@@ -489,7 +483,6 @@ function chunkStatistics(c: Column, pieces: ColumnPiece[]): ColumnMetaData['stat
     if (p.min !== undefined && (min === undefined || compareStat(c.type, p.min, min) < 0)) min = p.min;
     if (p.max !== undefined && (max === undefined || compareStat(c.type, p.max, max) > 0)) max = p.max;
   }
-  // A zero bound as -0 below and +0 above, as the format asks.
   if (min === 0) min = -0;
   if (max === 0) max = 0;
   return { min_value: min, max_value: max, null_count: BigInt(nulls), ...(c.type === 'DOUBLE' ? { nan_count: BigInt(nans) } : {}) } as ColumnMetaData['statistics'];
