@@ -84,8 +84,16 @@ class FlushingWriter extends ByteWriter {
     }
   }
 
-  /** Bytes written straight to the file after what is buffered: a page's values are not copied again. */
-  appendLarge(bytes: Uint8Array): void {
+  /**
+   * A page's values (data or dictionary): large ones go to the file as they are, after what is
+   * buffered, rather than being copied into the buffer; the rest are gathered, a megabyte at a time.
+   */
+  appendValues(bytes: Uint8Array): void {
+    if (bytes.length < 1 << 18) {
+      this.appendBytes(bytes);
+      if (this.index >= 1 << 20) this.flush();
+      return;
+    }
     this.flush();
     this.file.write(bytes);
     this.offset += bytes.length;
@@ -506,7 +514,7 @@ class ChunkPages {
     const headerStart = out.offset;
     writePageHeader(out, { type: 'DICTIONARY_PAGE', uncompressed_page_size: plain.length, compressed_page_size: packed.length, dictionary_page_header: { num_values: dictionary.length, encoding: 'PLAIN' } });
     this.uncompressed += out.offset - headerStart + plain.length;
-    out.appendBytes(packed);
+    out.appendValues(packed);
   }
 
   /** A data page of the rows of `group`, starting at row `firstRow` of the chunk. */
@@ -530,9 +538,7 @@ class ChunkPages {
     });
     this.uncompressed += out.offset - offset + levels.length + plainLength;
     out.appendBytes(levels);
-    // Large values go to the file as they are; the rest is gathered, a megabyte at a time.
-    for (const v of values) if (v.length >= 1 << 18) out.appendLarge(v); else out.appendBytes(v);
-    if (out.index >= 1 << 20) out.flush();
+    for (const v of values) out.appendValues(v);
     this.pageOffsets.push({ offset: BigInt(offset), compressed_page_size: out.offset - offset, first_row_index: BigInt(firstRow) });
     this.pageEncodings.set(encoding, (this.pageEncodings.get(encoding) ?? 0) + 1);
   }
