@@ -2,8 +2,10 @@
  * The Parquet encodings our column encoder (lib/write-parquet.ts) writes by hand, each a pure
  * function of its input: the RLE/bit-packing hybrid (dictionary indexes, definition levels),
  * DELTA_BINARY_PACKED (integers and dates), and the two Snappy operations the encoder needs
- * besides compression (lib/snappy-compress.ts): a literal element, and expanding a piece to cut it.
+ * besides compression (lib/snappy-compress.ts): a literal element, and expanding a piece to cut it
+ * (through hyparquet's decoder).
  */
+import { snappyUncompress } from 'hyparquet';
 import { literal, literalSize } from './snappy-compress.js';
 
 /** No bytes, one shared instance: never moved between threads, as lib/cache.ts transfers only buffers of 4 KiB or more. */
@@ -80,43 +82,19 @@ function paddedGroup(values: Uint32Array, from: number, to: number): Uint32Array
   return lastGroup;
 }
 
-/** Snappy-decompress a piece's elements (to cut a document at a row group's end). */
+/**
+ * Snappy-decompress a piece's elements (to cut a document at a row group's end) with hyparquet's
+ * decoder, given them as a whole stream (the length first, which it skips): a third faster than
+ * the decoder we had, which copied each literal through a subarray.
+ */
 export function snappyExpand(elements: Uint8Array, length: number): Uint8Array {
+  const head = new Bytes();
+  head.varint(length);
+  const stream = new Uint8Array(head.length + elements.length);
+  stream.set(head.bytes());
+  stream.set(elements, head.length);
   const out = new Uint8Array(length);
-  let o = 0;
-  for (let i = 0; i < elements.length; ) {
-    const tag = elements[i++]!;
-    const kind = tag & 3;
-    if (kind === 0) {
-      let len = tag >> 2;
-      if (len >= 60) {
-        const extra = len - 59;
-        len = 0;
-        for (let b = 0; b < extra; b++) len += elements[i++]! * 2 ** (8 * b);
-      }
-      len++;
-      out.set(elements.subarray(i, i + len), o);
-      i += len;
-      o += len;
-      continue;
-    }
-    let len: number;
-    let offset: number;
-    if (kind === 1) {
-      len = ((tag >> 2) & 7) + 4;
-      offset = ((tag >> 5) << 8) | elements[i++]!;
-    } else if (kind === 2) {
-      len = (tag >> 2) + 1;
-      offset = elements[i]! | (elements[i + 1]! << 8);
-      i += 2;
-    } else {
-      len = (tag >> 2) + 1;
-      offset = elements[i]! + elements[i + 1]! * 256 + elements[i + 2]! * 65536 + elements[i + 3]! * 16777216;
-      i += 4;
-    }
-    for (let k = 0; k < len; k++, o++) out[o] = out[o - offset]!;
-  }
-  if (o !== length) throw new Error(`Snappy piece expands to ${o} bytes, not ${length}`);
+  snappyUncompress(stream, out);
   return out;
 }
 

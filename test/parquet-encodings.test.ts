@@ -14,7 +14,7 @@ import { snappyUncompress } from 'hyparquet/src/snappy.js';
 import { snappyCompress as reference } from 'hyparquet-writer/src/snappy.js';
 import { deltaBinaryUnpack } from 'hyparquet/src/delta.js';
 import { readRleBitPackedHybrid } from 'hyparquet/src/encoding.js';
-import { Bytes, deltaBinaryPacked, packBits, rleHybrid, snappyExpand } from '../lib/parquet-encodings.js';
+import { Bytes, deltaBinaryPacked, packBits, rleHybrid, snappyExpand, snappyLiteral } from '../lib/parquet-encodings.js';
 import { snappyCompress, snappyElements } from '../lib/snappy-compress.js';
 
 /** A deterministic pseudo-random byte run: incompressible for Snappy. */
@@ -237,4 +237,56 @@ test('RLE/bit-packing hybrid writes the bytes it wrote before it packed through 
     }),
     { numRuns: 3000 },
   );
+});
+
+/** snappyExpand as it was before it went through hyparquet's decoder: the reference the new one must equal. */
+function snappyExpandBefore(elements: Uint8Array, length: number): Uint8Array {
+  const out = new Uint8Array(length);
+  let o = 0;
+  for (let i = 0; i < elements.length; ) {
+    const tag = elements[i++]!;
+    const kind = tag & 3;
+    if (kind === 0) {
+      let len = tag >> 2;
+      if (len >= 60) {
+        const extra = len - 59;
+        len = 0;
+        for (let b = 0; b < extra; b++) len += elements[i++]! * 2 ** (8 * b);
+      }
+      len++;
+      out.set(elements.subarray(i, i + len), o);
+      i += len;
+      o += len;
+      continue;
+    }
+    let len: number;
+    let offset: number;
+    if (kind === 1) {
+      len = ((tag >> 2) & 7) + 4;
+      offset = ((tag >> 5) << 8) | elements[i++]!;
+    } else if (kind === 2) {
+      len = (tag >> 2) + 1;
+      offset = elements[i]! | (elements[i + 1]! << 8);
+      i += 2;
+    } else {
+      len = (tag >> 2) + 1;
+      offset = elements[i]! + elements[i + 1]! * 256 + elements[i + 2]! * 65536 + elements[i + 3]! * 16777216;
+      i += 4;
+    }
+    for (let k = 0; k < len; k++, o++) out[o] = out[o - offset]!;
+  }
+  if (o !== length) throw new Error(`Snappy piece expands to ${o} bytes, not ${length}`);
+  return out;
+}
+
+test('snappyExpand (hyparquet\'s decoder) gives the bytes of the expander it replaced, on random inputs and cut pieces', () => {
+  const check = (data: Uint8Array) => {
+    const elements = snappyElements(data);
+    assert.deepEqual(snappyExpand(elements, data.length), snappyExpandBefore(elements, data.length));
+    // A cut piece is stored as one literal element (snappyLiteral).
+    const literal = snappyLiteral(data);
+    assert.deepEqual(snappyExpand(literal, data.length), snappyExpandBefore(literal, data.length));
+  };
+  fc.assert(fc.property(input, check), { numRuns: 500 });
+  for (const n of [0, 1, 60, 61, 256, 257, 65536, 65537, 140_000]) (check(noise(n, n)), check(new Uint8Array(n).fill(3)));
 });
