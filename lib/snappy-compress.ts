@@ -11,6 +11,7 @@
  * a time, and the output is written straight into a buffer of the worst-case size and copied once.
  */
 
+import { Scratch } from './scratch.js';
 import { warmUp } from './warm-up.js';
 
 const MAX_TABLE_BITS = 14;
@@ -21,13 +22,7 @@ const INPUT_MARGIN = 15;
 const SHORT_LITERAL = 32;
 
 const table = new Int32Array(1 << MAX_TABLE_BITS);
-let scratch = new Uint8Array(1 << 16);
-/**
- * The largest output buffer kept between calls (a thread's largest text column piece is
- * usually far smaller); a larger input gets a buffer of its own, so one huge piece does not pin
- * its size for the rest of the build.
- */
-const SCRATCH_LIMIT = 1 << 22;
+const scratch = new Scratch((size) => new Uint8Array(size));
 
 /** The Snappy stream of `input`: its length as a varint, then the elements. */
 export function snappyCompress(input: Uint8Array): Uint8Array {
@@ -43,8 +38,7 @@ function compress(input: Uint8Array, withLength: boolean): Uint8Array {
   const n = input.length;
   // Worst case: every byte a literal, a literal tag of up to 5 bytes per 2^32, and the varint.
   const worst = 32 + n + Math.ceil(n / 6);
-  if (scratch.length < worst && worst <= SCRATCH_LIMIT) scratch = new Uint8Array(Math.min(SCRATCH_LIMIT, Math.max(worst, scratch.length * 2)));
-  const out = scratch.length >= worst ? scratch : new Uint8Array(worst);
+  const out = scratch.get(worst);
   let o = 0;
   if (withLength) {
     for (let v = n; ; v = Math.floor(v / 128)) {

@@ -9,6 +9,7 @@
  * with the options we gave it, and a property test checks that both write the same bytes.
  */
 import { FileSink, type Written } from './file-sink.js';
+import { utf8Scratch, type Utf8Buffer } from './scratch.js';
 import { tableSpecs, type TableSpec } from './table-schema.js';
 import type { Cell } from './typed-row.js';
 import { warmUp } from './warm-up.js';
@@ -122,20 +123,12 @@ function warmUpWriter(): void {
   }
 }
 
-/**
- * Buffer's native UTF-8 writer, which `buf.write(text, at, 'utf8')` calls after normalising its
- * arguments in JavaScript: called directly, without that per-field overhead. Node does not
- * document it, so the types do not list it.
- */
-type Utf8Buffer = Buffer & { utf8Write(text: string, offset: number): number };
-
-let scratch = Buffer.allocUnsafeSlow(1 << 16) as Utf8Buffer;
-/** The largest buffer kept between calls; a larger document's records get one of their own. */
-const SCRATCH_LIMIT = 1 << 22;
+/** Where records are written before they are copied into a buffer of their own. */
+const scratch = utf8Scratch();
 
 /** A document's records as bytes, and where each column's previous text field was written. */
 class RecordWriter {
-  buf: Utf8Buffer = scratch;
+  buf: Utf8Buffer = scratch.get(0);
   at = 0;
   /**
    * A column's previous value and its field's bytes: ids, file names, sections and classes repeat
@@ -153,11 +146,7 @@ class RecordWriter {
   }
 
   private ensure(n: number): void {
-    if (this.at + n <= this.buf.length) return;
-    const next = Buffer.allocUnsafeSlow(Math.max(this.buf.length * 2, this.at + n)) as Utf8Buffer;
-    next.set(this.buf.subarray(0, this.at));
-    this.buf = next;
-    if (next.length <= SCRATCH_LIMIT) scratch = next;
+    if (this.at + n > this.buf.length) this.buf = scratch.grow(this.buf, this.at, this.at + n);
   }
 
   byte(b: number): void {

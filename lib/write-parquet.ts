@@ -36,6 +36,7 @@ import { writeIndexes } from 'hyparquet-writer/src/indexes.js';
 import { writeMetadata } from 'hyparquet-writer/src/metadata.js';
 import { FileSink, type Written } from './file-sink.js';
 import { Bytes, deltaBinaryPacked, EMPTY, rleHybrid, snappyExpand, snappyLiteral } from './parquet-encodings.js';
+import { utf8Scratch } from './scratch.js';
 import { snappyCompress, snappyElements } from './snappy-compress.js';
 import type { Column, ColumnType, TableSpec } from './table-schema.js';
 import type { Cell } from './typed-row.js';
@@ -83,8 +84,16 @@ class FlushingWriter extends ByteWriter {
     }
   }
 
-  /** Bytes written straight to the file after what is buffered: a page's values are not copied again. */
-  appendLarge(bytes: Uint8Array): void {
+  /**
+   * A page's values (data or dictionary): large ones go to the file as they are, after what is
+   * buffered, rather than being copied into the buffer; the rest are gathered, a megabyte at a time.
+   */
+  appendValues(bytes: Uint8Array): void {
+    if (bytes.length < 1 << 18) {
+      this.appendBytes(bytes);
+      if (this.index >= 1 << 20) this.flush();
+      return;
+    }
     this.flush();
     this.file.write(bytes);
     this.offset += bytes.length;
@@ -196,11 +205,11 @@ function dictionaryPiece(rows: number, nulls: number, defs: Uint8Array | null, p
 /** A PLAIN column's piece: text Snappy-compressed, numbers and booleans raw. */
 function plainPiece(type: ColumnType, rows: number, nulls: number, defs: Uint8Array | null, present: unknown[]): ColumnPiece {
   const typed = type === 'INT64' || type === 'DATE' ? physicalValues(type, present) : present;
-  const s = columnStatistics(typed, type);
+  const s = valueBounds(typed, type);
   // Text is encoded into a buffer kept between calls: only its compressed form is kept.
   const plain = type === 'UTF8' ? plainTextScratch(typed as string[]) : plainBytes(type, typed);
   const values = type === 'BOOLEAN' || deltaEncoded(type) ? plain : snappyElements(plain);
-  return { rows, nulls, defs, values, plainBytes: plain.length, dict: null, indexes: null, min: s.min_value, max: s.max_value, nans: Number(s.nan_count ?? 0) };
+  return { rows, nulls, defs, values, plainBytes: plain.length, dict: null, indexes: null, min: s.min, max: s.max, nans: s.nans };
 }
 
 /** INT64 values as bigints, dates as days since 1970. */
@@ -245,16 +254,7 @@ export function plainText(values: string[]): Uint8Array {
   return plainTextScratch(values).slice();
 }
 
-/**
- * Buffer's native UTF-8 writer, which `buf.write(text, at, 'utf8')` calls after normalising its
- * arguments in JavaScript: called directly, without that per-value overhead. Node does not
- * document it, so the types do not list it.
- */
-type Utf8Buffer = Buffer & { utf8Write(text: string, offset: number): number };
-
-let textScratch = Buffer.allocUnsafeSlow(1 << 16) as Utf8Buffer;
-/** Above this size a scratch buffer is not kept for the next call (see SCRATCH_LIMIT in lib/snappy-compress.ts). */
-const TEXT_SCRATCH_LIMIT = 1 << 22;
+const textScratch = utf8Scratch();
 
 /**
  * plainText's bytes in a buffer kept between calls, valid until the next call: for bytes that are
@@ -264,11 +264,7 @@ const TEXT_SCRATCH_LIMIT = 1 << 22;
 function plainTextScratch(values: string[]): Uint8Array {
   let bound = 0;
   for (let j = 0; j < values.length; j++) bound += 4 + values[j]!.length * 3;
-  let buf = textScratch;
-  if (buf.length < bound) {
-    buf = Buffer.allocUnsafeSlow(Math.max(bound, buf.length * 2)) as Utf8Buffer;
-    if (buf.length <= TEXT_SCRATCH_LIMIT) textScratch = buf;
-  }
+  const buf = textScratch.get(bound);
   let at = 0;
   for (let j = 0; j < values.length; j++) {
     const n = buf.utf8Write(values[j]!, at + 4);
@@ -281,35 +277,25 @@ function plainTextScratch(values: string[]): Uint8Array {
   return new Uint8Array(buf.buffer, buf.byteOffset, at);
 }
 
-/** A column chunk's statistics as the writer's metadata takes them. */
-interface Statistics {
-  min_value?: unknown;
-  max_value?: unknown;
-  null_count: bigint;
-  nan_count?: bigint;
-}
-
 /** Code points from U+10000 on: in UTF-16 they sort before U+E000..U+FFFF, in UTF-8 after. */
 const SURROGATE = /[\uD800-\uDFFF]/;
 
-/**
- * A column's statistics exactly as hyparquet-writer computes them (text ordered by UTF-8 bytes,
- * NaN left out of the bounds and counted in DOUBLE columns, a zero bound as -0 below and +0
- * above), but with one loop for text and one for numbers, bigints and booleans instead of its
- * checks for every kind of value on each one, which cost a tenth of publishing.
- */
-export function columnStatistics(values: unknown[], type: ColumnType): Statistics {
-  const s = type === 'UTF8' ? textBounds(values as Array<string | null>) : orderedBounds(values as Array<number | bigint | boolean | null>);
-  if (s.min === 0) s.min = -0;
-  if (s.max === 0) s.max = 0;
-  return { min_value: s.min, max_value: s.max, null_count: BigInt(s.nulls), ...(type === 'DOUBLE' ? { nan_count: BigInt(s.nans) } : {}) };
-}
-
+/** A piece's statistics: chunkStatistics turns its pieces' into the chunk's. */
 interface Bounds<T> {
   min: T | undefined;
   max: T | undefined;
   nulls: number;
   nans: number;
+}
+
+/**
+ * The bounds of a column's values as hyparquet-writer computes them (text ordered by UTF-8 bytes,
+ * NaN left out of the bounds and counted), but with one loop for text and one for numbers,
+ * bigints and booleans instead of its checks for every kind of value on each one, which cost a
+ * tenth of publishing.
+ */
+export function valueBounds(values: unknown[], type: ColumnType): Bounds<unknown> {
+  return type === 'UTF8' ? textBounds(values as Array<string | null>) : orderedBounds(values as Array<number | bigint | boolean | null>);
 }
 
 /**
@@ -429,18 +415,18 @@ function slicePiece(c: Column, p: ColumnPiece, from: number, to: number): Column
     bTo = vTo * width;
   }
   const part = plain.slice(bFrom, bTo);
-  const s = c.type === 'UTF8' ? plainTextBounds(part) : columnStatistics(plainValues(c.type, part), c.type);
+  const s = c.type === 'UTF8' ? plainTextBounds(part) : valueBounds(plainValues(c.type, part), c.type);
   // The two parts go as Snappy literals, uncompressed: a cut is rare (once per row group), and
   // compressing again would cost the main thread more than the few bytes are worth.
-  return { ...p, rows: to - from, nulls, defs, values: raw ? part : snappyLiteral(part), plainBytes: part.length, min: s.min_value, max: s.max_value, nans: Number(s.nan_count ?? 0) };
+  return { ...p, rows: to - from, nulls, defs, values: raw ? part : snappyLiteral(part), plainBytes: part.length, min: s.min, max: s.max, nans: s.nans };
 }
 
 /**
  * The bounds of PLAIN text compared as UTF-8 bytes, whose order is code point order (the order
- * columnStatistics gives the decoded strings, a lone surrogate being U+FFFD in both): only the two
+ * valueBounds gives the decoded strings, a lone surrogate being U+FFFD in both): only the two
  * bounds are decoded, not every value of a cut document's part.
  */
-export function plainTextBounds(plain: Uint8Array): Statistics {
+export function plainTextBounds(plain: Uint8Array): Bounds<string> {
   const view = new DataView(plain.buffer, plain.byteOffset, plain.length);
   let minAt = -1;
   let minLength = 0;
@@ -455,7 +441,7 @@ export function plainTextBounds(plain: Uint8Array): Statistics {
     at = v + length;
   }
   const text = (from: number, length: number) => (from < 0 ? undefined : utf8Decoder.decode(plain.subarray(from, from + length)));
-  return { min_value: text(minAt, minLength), max_value: text(maxAt, maxLength), null_count: 0n };
+  return { min: text(minAt, minLength), max: text(maxAt, maxLength), nulls: 0, nans: 0 };
 }
 
 function compareBytes(bytes: Uint8Array, a: number, aLength: number, b: number, bLength: number): number {
@@ -489,7 +475,11 @@ function compareStat(type: ColumnType, a: unknown, b: unknown): number {
   return (a as number) < (b as number) ? -1 : (a as number) > (b as number) ? 1 : 0;
 }
 
-/** The statistics of a column chunk from its pieces'. */
+/**
+ * The statistics of a column chunk from its pieces', as the writer's metadata takes them: counts
+ * as bigints, the NaN count in DOUBLE columns only, and a zero bound as -0 below and +0 above, as
+ * the format asks.
+ */
 function chunkStatistics(c: Column, pieces: ColumnPiece[]): ColumnMetaData['statistics'] {
   let min: unknown;
   let max: unknown;
@@ -501,7 +491,6 @@ function chunkStatistics(c: Column, pieces: ColumnPiece[]): ColumnMetaData['stat
     if (p.min !== undefined && (min === undefined || compareStat(c.type, p.min, min) < 0)) min = p.min;
     if (p.max !== undefined && (max === undefined || compareStat(c.type, p.max, max) > 0)) max = p.max;
   }
-  // A zero bound as -0 below and +0 above, as the format asks.
   if (min === 0) min = -0;
   if (max === 0) max = 0;
   return { min_value: min, max_value: max, null_count: BigInt(nulls), ...(c.type === 'DOUBLE' ? { nan_count: BigInt(nans) } : {}) } as ColumnMetaData['statistics'];
@@ -525,7 +514,7 @@ class ChunkPages {
     const headerStart = out.offset;
     writePageHeader(out, { type: 'DICTIONARY_PAGE', uncompressed_page_size: plain.length, compressed_page_size: packed.length, dictionary_page_header: { num_values: dictionary.length, encoding: 'PLAIN' } });
     this.uncompressed += out.offset - headerStart + plain.length;
-    out.appendBytes(packed);
+    out.appendValues(packed);
   }
 
   /** A data page of the rows of `group`, starting at row `firstRow` of the chunk. */
@@ -549,22 +538,20 @@ class ChunkPages {
     });
     this.uncompressed += out.offset - offset + levels.length + plainLength;
     out.appendBytes(levels);
-    // Large values go to the file as they are; the rest is gathered, a megabyte at a time.
-    for (const v of values) if (v.length >= 1 << 18) out.appendLarge(v); else out.appendBytes(v);
-    if (out.index >= 1 << 20) out.flush();
+    for (const v of values) out.appendValues(v);
     this.pageOffsets.push({ offset: BigInt(offset), compressed_page_size: out.offset - offset, first_row_index: BigInt(firstRow) });
     this.pageEncodings.set(encoding, (this.pageEncodings.get(encoding) ?? 0) + 1);
   }
 }
 
 /** Dictionary indexes as a data page's values: the bit width, then the indexes RLE/bit-packed (uncompressed: V2 allows it page by page, and they are small already). */
-function dictionaryIndexes(indexes: Uint32Array, count: number): Uint8Array {
+function dictionaryIndexes(indexes: Uint32Array): Uint8Array {
   let max = 0;
-  for (let k = 0; k < count; k++) if (indexes[k]! > max) max = indexes[k]!;
+  for (let k = 0; k < indexes.length; k++) if (indexes[k]! > max) max = indexes[k]!;
   const bitWidth = max === 0 ? 0 : 32 - Math.clz32(max);
   const data = new Bytes();
   data.byte(bitWidth);
-  rleHybrid(data, indexes, count, bitWidth);
+  rleHybrid(data, indexes, bitWidth);
   return data.bytes();
 }
 
@@ -643,10 +630,10 @@ export class ParquetSink {
     let dictionaryOffset: bigint | undefined;
     const merged = usesDictionary(c) ? mergeDictionaries(pieces) : null;
     // A chunk of nulls only has no dictionary: its one page is PLAIN, with no values.
-    if (merged && merged.count > 0) {
+    if (merged && merged.indexes.length > 0) {
       dictionaryOffset = BigInt(out.offset);
       pages.dictionaryPage(merged.dictionary);
-      const bytes = dictionaryIndexes(merged.indexes, merged.count);
+      const bytes = dictionaryIndexes(merged.indexes);
       pages.page(pieces, 0, 'RLE_DICTIONARY', [bytes], bytes.length, false);
     } else if (deltaEncoded(c.type)) {
       for (const { group, firstRow, plainLength } of pagesOf(pieces)) {
@@ -754,7 +741,7 @@ function definitionLevels(pieces: ColumnPiece[], rows: number): Uint8Array {
     else levels.fill(1, at, at + p.rows);
     at += p.rows;
   }
-  rleHybrid(out, levels, rows, 1);
+  rleHybrid(out, levels, 1);
   return out.bytes();
 }
 
@@ -771,10 +758,10 @@ function chunkEncodings(c: Column, dictionary: boolean, pages: Iterable<string>)
 }
 
 /** The row group's dictionary (values in first-seen order) and every present value's index in it. */
-function mergeDictionaries(pieces: ColumnPiece[]): { dictionary: string[]; indexes: Uint32Array; count: number } {
+function mergeDictionaries(pieces: ColumnPiece[]): { dictionary: string[]; indexes: Uint32Array } {
   // One piece's values are already distinct and in first-seen order: they are the dictionary
   // (nothing downstream changes it or the indexes).
-  if (pieces.length === 1) return { dictionary: pieces[0]!.dict!, indexes: pieces[0]!.indexes!, count: pieces[0]!.indexes!.length };
+  if (pieces.length === 1) return { dictionary: pieces[0]!.dict!, indexes: pieces[0]!.indexes! };
   const ids = new Map<string, number>();
   const dictionary: string[] = [];
   let count = 0;
@@ -793,7 +780,7 @@ function mergeDictionaries(pieces: ColumnPiece[]): { dictionary: string[]; index
     const local = p.indexes!;
     for (let j = 0; j < local.length; j++) indexes[at++] = remap[local[j]!]!;
   }
-  return { dictionary, indexes, count };
+  return { dictionary, indexes };
 }
 
 /** Reused across pieces and chunks: a fresh array per piece was a fair share of publish's garbage. */

@@ -14,7 +14,7 @@ import { snappyUncompress } from 'hyparquet/src/snappy.js';
 import { snappyCompress as reference } from 'hyparquet-writer/src/snappy.js';
 import { deltaBinaryUnpack } from 'hyparquet/src/delta.js';
 import { readRleBitPackedHybrid } from 'hyparquet/src/encoding.js';
-import { Bytes, deltaBinaryPacked, packBits, rleHybrid, snappyExpand } from '../lib/parquet-encodings.js';
+import { Bytes, deltaBinaryPacked, packBits, rleHybrid, snappyExpand, snappyLiteral } from '../lib/parquet-encodings.js';
 import { snappyCompress, snappyElements } from '../lib/snappy-compress.js';
 
 /** A deterministic pseudo-random byte run: incompressible for Snappy. */
@@ -159,7 +159,7 @@ test('bit-packing writes the same bytes as the floating-point reference, at ever
       const values = new Uint32Array(count);
       for (let k = 0; k < count; k++) values[k] = width === 32 ? raw[k % raw.length]! + k : (raw[k % raw.length]! + k) % 2 ** width;
       const out = new Bytes();
-      packBits(out, values, count, width);
+      packBits(out, values, width);
       assert.deepEqual([...out.bytes()], packBitsReference(values, count, width));
     }),
     { numRuns: 500 },
@@ -178,11 +178,115 @@ test('RLE/bit-packing hybrid: hyparquet decodes what we write, at widths up to 2
       const list = raw.flatMap((v) => Array(run + 1).fill(v % max) as number[]);
       const values = Uint32Array.from(list);
       const out = new Bytes();
-      rleHybrid(out, values, values.length, width);
+      rleHybrid(out, values, width);
       const decoded = new Array<number>(values.length);
       readRleBitPackedHybrid(readerOf(out.bytes()), width, decoded, out.length);
       assert.deepEqual(decoded.map((v) => v >>> 0), list);
     }),
     { numRuns: 300 },
   );
+});
+
+/**
+ * rleHybrid as it was before it packed through packBits, written here as the format's rule: a run
+ * of 8 or more equal values is RLE; otherwise groups of 8 are bit-packed, as long as the next
+ * group is not 8 equal values, and the last group takes what is left, padded with zeros. The
+ * bits are packed by packBitsReference.
+ */
+function rleHybridReference(values: Uint32Array, width: number): number[] {
+  const out = new Bytes();
+  const n = values.length;
+  const runAt = (i: number) => {
+    let j = i;
+    while (j < n && values[j] === values[i]) j++;
+    return j - i;
+  };
+  const allEqual = (i: number) => values.subarray(i, i + 8).every((v) => v === values[i]);
+  for (let i = 0; i < n; ) {
+    const run = runAt(i);
+    if (run >= 8) {
+      out.varint(run * 2);
+      for (let b = 0; b < Math.ceil(width / 8); b++) out.byte(Math.floor(values[i]! / 2 ** (8 * b)) % 256);
+      i += run;
+      continue;
+    }
+    let end = Math.min(i + 8, n);
+    while (end + 8 <= n && !allEqual(end)) end += 8;
+    if (end + 8 > n) end = n;
+    const groups = Math.ceil((end - i) / 8);
+    const padded = new Uint32Array(groups * 8);
+    padded.set(values.subarray(i, end));
+    out.varint(groups * 2 + 1);
+    for (const b of packBitsReference(padded, padded.length, width)) out.byte(b);
+    i = end;
+  }
+  return [...out.bytes()];
+}
+
+test('RLE/bit-packing hybrid writes the bytes it wrote before it packed through packBits (every width, runs, padded last groups)', () => {
+  const part = fc.oneof(
+    fc.record({ v: fc.integer({ min: 0, max: 2 ** 32 - 1 }), n: fc.integer({ min: 1, max: 20 }) }).map(({ v, n }) => Array<number>(n).fill(v)),
+    fc.array(fc.integer({ min: 0, max: 2 ** 32 - 1 }), { minLength: 1, maxLength: 20 }),
+  );
+  fc.assert(
+    fc.property(fc.integer({ min: 0, max: 32 }), fc.array(part, { maxLength: 12 }), (width, parts) => {
+      const values = Uint32Array.from(parts.flat(), (v) => (width === 32 ? v : v % 2 ** width));
+      const out = new Bytes();
+      rleHybrid(out, values, width);
+      assert.deepEqual([...out.bytes()], rleHybridReference(values, width));
+    }),
+    { numRuns: 3000 },
+  );
+});
+
+/** snappyExpand as it was before it went through hyparquet's decoder: the reference the new one must equal. */
+function snappyExpandBefore(elements: Uint8Array, length: number): Uint8Array {
+  const out = new Uint8Array(length);
+  let o = 0;
+  for (let i = 0; i < elements.length; ) {
+    const tag = elements[i++]!;
+    const kind = tag & 3;
+    if (kind === 0) {
+      let len = tag >> 2;
+      if (len >= 60) {
+        const extra = len - 59;
+        len = 0;
+        for (let b = 0; b < extra; b++) len += elements[i++]! * 2 ** (8 * b);
+      }
+      len++;
+      out.set(elements.subarray(i, i + len), o);
+      i += len;
+      o += len;
+      continue;
+    }
+    let len: number;
+    let offset: number;
+    if (kind === 1) {
+      len = ((tag >> 2) & 7) + 4;
+      offset = ((tag >> 5) << 8) | elements[i++]!;
+    } else if (kind === 2) {
+      len = (tag >> 2) + 1;
+      offset = elements[i]! | (elements[i + 1]! << 8);
+      i += 2;
+    } else {
+      len = (tag >> 2) + 1;
+      offset = elements[i]! + elements[i + 1]! * 256 + elements[i + 2]! * 65536 + elements[i + 3]! * 16777216;
+      i += 4;
+    }
+    for (let k = 0; k < len; k++, o++) out[o] = out[o - offset]!;
+  }
+  if (o !== length) throw new Error(`Snappy piece expands to ${o} bytes, not ${length}`);
+  return out;
+}
+
+test('snappyExpand (hyparquet\'s decoder) gives the bytes of the expander it replaced, on random inputs and cut pieces', () => {
+  const check = (data: Uint8Array) => {
+    const elements = snappyElements(data);
+    assert.deepEqual(snappyExpand(elements, data.length), snappyExpandBefore(elements, data.length));
+    // A cut piece is stored as one literal element (snappyLiteral).
+    const literal = snappyLiteral(data);
+    assert.deepEqual(snappyExpand(literal, data.length), snappyExpandBefore(literal, data.length));
+  };
+  fc.assert(fc.property(input, check), { numRuns: 500 });
+  for (const n of [0, 1, 60, 61, 256, 257, 65536, 65537, 140_000]) (check(noise(n, n)), check(new Uint8Array(n).fill(3)));
 });
