@@ -66,7 +66,7 @@ function records(spec: TableSpec, rows: Cell[][], firstRow: number): Uint8Array 
       if (i > 0) w.byte(0x2c);
       if (v === null) continue;
       if (typeof v === 'string') {
-        // typedRow admits only ISO dates in a DATE column: nothing there to quote.
+        // The table checks (validateNamedRows) admit only ISO dates in a DATE column: nothing to quote.
         if (!text[i]) w.ascii(v);
         else if (!w.repeat(i, v)) {
           if (v.length <= NA_MAX_LENGTH && PANDAS_NA_STRINGS.has(v)) {
@@ -75,7 +75,7 @@ function records(spec: TableSpec, rows: Cell[][], firstRow: number): Uint8Array 
           w.field(i, v);
         }
       } else if (typeof v === 'number') {
-        // typedRow admits only finite numbers; String gives the shortest round-trip form.
+        // The table checks admit only finite numbers; String gives the shortest round-trip form.
         if ((v | 0) === v) w.integer(v);
         else w.ascii(String(v));
       } else {
