@@ -9,8 +9,13 @@ import { fromWire, gatherBuffers, packDoc, toMessage, toWire, transferables, typ
 import { tableSpec } from '../lib/table-schema.js';
 import type { Cell } from '../lib/typed-row.js';
 
+/** `n` paragraphs' rows and, with any, the document's own row: two tables, as a real document has more. */
 function doc(n: number): PublishedDoc {
-  const spec = tableSpec('paragraphs');
+  return { file: 'f.txt', rawSha256: '0', meta: {} as PublishedDoc['meta'], rows: { paragraphs: rowsOf('paragraphs', n), documents: rowsOf('documents', Math.min(n, 1)) }, messages: [] };
+}
+
+function rowsOf(table: string, n: number): Cell[][] {
+  const spec = tableSpec(table);
   const rows: Cell[][] = [];
   for (let j = 0; j < n; j++) {
     rows.push(spec.columns.map((c, i): Cell => {
@@ -24,7 +29,7 @@ function doc(n: number): PublishedDoc {
       }
     }));
   }
-  return { file: 'f.txt', rawSha256: '0', meta: {} as PublishedDoc['meta'], rows: { paragraphs: rows }, messages: [] };
+  return rows;
 }
 
 test('transfers the CSV bytes and the pieces\' own buffers from 4 KiB, each once, and the document arrives whole', () => {
@@ -57,7 +62,7 @@ test('a view into a larger buffer is not transferred', () => {
   assert.ok(!transferables([packed]).includes(pool));
 });
 
-test('gathered, the small views cross as one buffer and the large ones as their own, and every document arrives whole', () => {
+test('gathered, the small views of each table cross as one buffer and the large ones as their own, and every document arrives whole', () => {
   const packed = [packDoc(doc(5)), packDoc(doc(2000)), packDoc(doc(1))];
   const pool = new ArrayBuffer(1 << 16);
   packed[1]!.tables['paragraphs']!.csv = new Uint8Array(pool, 8, 1 << 13).fill(65);
@@ -65,17 +70,31 @@ test('gathered, the small views cross as one buffer and the large ones as their 
   const list = gatherBuffers(packed);
   assert.equal(new Set(list).size, list.length);
   assert.ok(!list.includes(pool));
-  // The small views now share one buffer, each at an offset its element size divides.
-  const views = packed.flatMap((d) => Object.values(d.tables).flatMap((t) => [t.csv, ...t.columns.flatMap(([p]) => [p.values, p.defs, p.indexes])]));
-  const gathered = list.at(-1)!;
+  // A table's small views now share one transferred buffer, each at an offset its element size
+  // divides, and no other table's views are in it: publish keeps a table's pieces for a while,
+  // and they must not keep the rest of the document with them.
+  const owner = new Map<ArrayBufferLike, string>();
   let small = 0;
-  for (const view of views) {
-    if (!view || view.byteLength >= 4096 && view.byteOffset === 0 && view.buffer.byteLength === view.byteLength) continue;
-    small++;
-    assert.equal(view.buffer, gathered);
-    assert.equal(view.byteOffset % view.BYTES_PER_ELEMENT, 0);
-  }
+  packed.forEach((d, k) => {
+    for (const [name, t] of Object.entries(d.tables)) {
+      const views = [t.csv, ...t.columns.flatMap(([p]) => [p.values, p.defs, p.indexes])];
+      const buffers = new Set<ArrayBufferLike>();
+      for (const view of views) {
+        if (!view || view.byteLength >= 4096 && view.byteOffset === 0 && view.buffer.byteLength === view.byteLength) continue;
+        small++;
+        buffers.add(view.buffer);
+        assert.ok(list.includes(view.buffer as ArrayBuffer));
+        assert.equal(view.byteOffset % view.BYTES_PER_ELEMENT, 0);
+      }
+      assert.ok(buffers.size <= 1, `${name} of document ${k}: its small views are in ${buffers.size} buffers`);
+      for (const b of buffers) {
+        assert.equal(owner.get(b), undefined, `${name} of document ${k} shares a buffer with ${owner.get(b)}`);
+        owner.set(b, `${name} of document ${k}`);
+      }
+    }
+  });
   assert.ok(small > 10);
+  assert.ok(owner.size > 3);
   assert.deepEqual(packed, expected);
   const { port1, port2 } = new MessageChannel();
   port1.postMessage(packed, list);
