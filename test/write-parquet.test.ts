@@ -17,7 +17,7 @@ import { readParquet } from 'parquet-wasm';
 import type { ColumnType, TableSpec } from '../lib/table-schema.js';
 import type { Cell } from '../lib/typed-row.js';
 import { Bytes, rleHybrid } from '../lib/parquet-encodings.js';
-import { compareCodePoints, parquetColumns, ParquetSink, plainText, plainTextBounds, usesDictionary, valueBounds } from '../lib/write-parquet.js';
+import { compareCodePoints, parquetColumns, ParquetSink, plainText, plainTextBounds, ROW_GROUP_PIECES, usesDictionary, valueBounds } from '../lib/write-parquet.js';
 import { duckdb, tempDir } from './helpers.js';
 
 const column = (name: string, type: ColumnType, nullable: boolean, values?: string[]) => ({ name, type, nullable, description: '', ...(values ? { enum: values } : {}) });
@@ -159,6 +159,25 @@ describe('Parquet writer', () => {
     const groups = await db.all(`SELECT row_group_id, max(row_group_num_rows)::INTEGER AS n FROM parquet_metadata('${path}') GROUP BY 1 ORDER BY 1`);
     assert.deepEqual(groups.map((g) => g['n']), [250_000, 100_000]);
     assertOffsetIndexes(readFileSync(path));
+  });
+
+  test('a row group takes at most ROW_GROUP_PIECES documents, however few rows they have', async () => {
+    // One row per document, as the documents table has: 10,000 rows to a row group would buffer
+    // 10,000 documents' pieces.
+    const dir = tempDir('pq-pieces');
+    const n = 2 * ROW_GROUP_PIECES + 500;
+    const path = join(dir, 'one-row-documents.parquet');
+    const sink = new ParquetSink(spec, path);
+    const rows: Cell[][] = [];
+    for (let j = 0; j < n; j++) {
+      const doc: Cell[][] = [[`k${j}`, `d${j}`, `文${j}`, 'a', 's', j, null, j / 4, j % 3 === 0, '2024-01-31', j]];
+      rows.push(...doc);
+      sink.appendColumns(parquetColumns(spec, doc), 1);
+    }
+    sink.close();
+    const groups = await db.all(`SELECT row_group_id, max(row_group_num_rows)::INTEGER AS n FROM parquet_metadata('${path}') GROUP BY 1 ORDER BY 1`);
+    assert.deepEqual(groups.map((g) => g['n']), [ROW_GROUP_PIECES, ROW_GROUP_PIECES, 500]);
+    assert.deepEqual(await duckRows(path), expected(rows));
   });
 
   test('a document cut at a row group\'s end gives each row group a dictionary of only the values it uses', async () => {
