@@ -8,7 +8,7 @@ import { newDoc, type Doc } from '../lib/document.js';
 import { COMPANION_SUFFIXES, checkNamesItsFile, companionName, type CompanionKind } from '../lib/companions.js';
 import { PipelineError } from '../lib/errors.js';
 import { sha256Hex } from '../lib/hash.js';
-import { readJsonData } from '../lib/json-data.js';
+import { parseJsonData } from '../lib/json-data.js';
 import { parseSidecar, type Sidecar } from '../lib/sidecar.js';
 import type { ErrataFile, RepairFile } from '../lib/document.js';
 
@@ -46,11 +46,11 @@ export function listSources(rawDir: string): Source[] {
   return texts.map((file) => {
     const sidecarName = companionName(file, 'sidecar');
     const sidecarPath = join(rawDir, sidecarName);
-    const sidecar = present.has(sidecarName) ? parseSidecar(readFileSync(sidecarPath, 'utf8'), sidecarName, file) : null;
+    const sidecar = present.has(sidecarName) ? parseSidecar(readCompanion(sidecarPath, sidecarName), sidecarName, file) : null;
     const companion = <T extends { file: string }>(kind: CompanionKind, schema: string): T | null => {
       const name = companionName(file, kind);
       if (!present.has(name)) return null;
-      const data = readJsonData<T>(join(rawDir, name), name, schema);
+      const data = parseJsonData<T>(readCompanion(join(rawDir, name), name), name, schema);
       checkNamesItsFile(data.file, name, file);
       return data;
     };
@@ -60,6 +60,19 @@ export function listSources(rawDir: string): Source[] {
       errata: companion<ErrataFile>('errata', 'errata.schema.json'),
     };
   });
+}
+
+/**
+ * A companion the folder lists, as text. Listed but unreadable (a link that points nowhere, a
+ * folder with a companion's name) fails naming it, rather than with the file system's words or,
+ * as when companions were looked up one by one, by building the source without it.
+ */
+function readCompanion(path: string, name: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new PipelineError({ file: name }, `cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, 'Put the file itself in the raw folder, or remove the name.');
+  }
 }
 
 /** The raw bytes of a source with their SHA-256, read once: the cache key and the document share them. */

@@ -3,7 +3,7 @@
  * to do, exits non-zero, and leaves the previous release exactly as it was.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync, readlinkSync, realpathSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, readlinkSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { build } from '../pipeline/runner.js';
@@ -105,6 +105,27 @@ describe('bad input fails the build and keeps the previous release', () => {
       /error: 004_0847de0676df852f\.meta\.json: field documents\.1\.parts\.0\.from: quotes text that is not in 004_0847de0676df852f\.txt/u,
       ['004_0847de0676df852f.txt'],
     );
+  });
+
+  test('a sidecar or errata file that is a link to nothing, or a folder: named, not skipped', () => {
+    for (const kind of ['meta', 'errata']) {
+      const raw = rawFolder([GOOD]);
+      const name = GOOD.replace('.txt', `.${kind}.json`);
+      rmSync(join(raw, name), { force: true });
+      symlinkSync(join(raw, 'nowhere.json'), join(raw, name));
+      const r = runCli(['build', '--raw', raw, '--out', outDir]);
+      assert.equal(r.status, 1, r.stderr);
+      assert.match(r.stderr, new RegExp(`error: ${name.replaceAll('.', '\\.')}: cannot be read \\(ENOENT\\)`, 'u'));
+      assertUnchanged(outDir, good);
+    }
+    const raw = rawFolder([GOOD]);
+    const name = GOOD.replace('.txt', '.meta.json');
+    rmSync(join(raw, name));
+    mkdirSync(join(raw, name));
+    const r = runCli(['build', '--raw', raw, '--out', outDir]);
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stderr, /cannot be read \(EISDIR\)/u);
+    assertUnchanged(outDir, good);
   });
 
   test('a sidecar whose file field names another file', () => {
